@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.tsx?$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  setupFiles: ["<rootDir>/__tests__/setup-env.ts"],
+  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+};
