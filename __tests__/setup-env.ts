@@ -1,0 +1,6 @@
+// Tests run terraform (directly, and through cdktf's own `terraform version` probe) with the offline
+// mirror's CLI config, never with whatever TF_CLI_CONFIG_FILE the developer's shell points at.
+import * as path from "node:path";
+
+process.env.TF_CLI_CONFIG_FILE = path.resolve(__dirname, "..", process.env.TERRAFORM_MIRROR_DIR ?? ".terraform-mirror", "terraformrc");
+process.env.CHECKPOINT_DISABLE = "1";

@@ -1,0 +1,56 @@
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
+import { DataOpenstackComputeFlavorV2 } from "../.gen/providers/openstack/data-openstack-compute-flavor-v2";
+import { DataOpenstackImagesImageV2 } from "../.gen/providers/openstack/data-openstack-images-image-v2";
+import { OpenstackProvider } from "../.gen/providers/openstack/provider";
+
+/** The AppDB marketplace URI the EGI docs' Terraform example selects its image by. */
+export const SEED_APPLIANCE_MPURI = "https://appdb.egi.eu/store/vo/image/8df7ba00-8467-57aa-bf1e-05754a2a73bf:6428/";
+
+export interface TerraformExampleStackProps {
+  /**
+   * `APPLIANCE_MPURI` property of the image to boot; the most recent image carrying it wins.
+   * @default SEED_APPLIANCE_MPURI
+   */
+  readonly applianceMpuri?: string;
+  /**
+   * Name of the server.
+   * @default "testvm"
+   */
+  readonly serverName?: string;
+}
+
+/**
+ * The "Terraform" section of the EGI docs page, as written there: an image found by
+ * `APPLIANCE_MPURI` (most recent), the flavor with exactly 1 vCPU / 2048 MB RAM / 20 GB disk, and a
+ * server `testvm` in security group `default`.
+ *
+ * The provider block is empty on purpose, as on the docs page: `OS_AUTH_URL`, `OS_PROJECT_ID` and
+ * `OS_TOKEN` come from the environment when Terraform runs, so synth needs no credentials.
+ */
+export class TerraformExampleStack extends TerraformStack {
+  public readonly server: ComputeInstanceV2;
+
+  constructor(scope: Construct, id: string, props: TerraformExampleStackProps = {}) {
+    super(scope, id);
+
+    new OpenstackProvider(this, "openstack", {});
+
+    const image = new DataOpenstackImagesImageV2(this, "image", {
+      mostRecent: true,
+      properties: { APPLIANCE_MPURI: props.applianceMpuri ?? SEED_APPLIANCE_MPURI },
+    });
+    const flavor = new DataOpenstackComputeFlavorV2(this, "flavor", { vcpus: 1, ram: 2048, disk: 20 });
+
+    this.server = new ComputeInstanceV2(this, "testvm", {
+      name: props.serverName ?? "testvm",
+      imageId: image.id,
+      flavorId: flavor.id,
+      securityGroups: ["default"],
+    });
+
+    new TerraformOutput(this, "server_id", { value: this.server.id });
+    new TerraformOutput(this, "access_ip_v4", { value: this.server.accessIpV4 });
+  }
+}
