@@ -1,0 +1,141 @@
+/**
+ * EGI Check-in (any OIDC issuer): an access token from a refresh token (confidential or public
+ * client), from client credentials (service accounts), or as given. Built on openid-client; the
+ * discovery document can be cached so a warm run makes no IdP call at all.
+ */
+import { createHash } from "node:crypto";
+import * as oidc from "openid-client";
+import { EgiAuthError, isTlsTrustError, rootCause } from "./errors";
+import type { Fetch } from "./http";
+import type { CheckinCredential, CheckinSettings } from "./settings";
+
+export interface AccessToken {
+  readonly accessToken: string;
+  /** Epoch seconds; undefined when an opaque token was given as is. */
+  readonly expiresAt?: number;
+  /** Who the token is for: the `sub` claim, or a stable stand-in when no claim is readable. */
+  readonly subject: string;
+  /** The newest refresh token when the IdP rotated it. */
+  readonly refreshToken?: string;
+}
+
+/** Where discovery documents are kept between runs. */
+export interface MetadataStore {
+  read(issuer: string): oidc.ServerMetadata | undefined;
+  write(issuer: string, metadata: oidc.ServerMetadata): void;
+}
+
+export interface CheckinOptions {
+  readonly fetch: Fetch;
+  readonly metadata?: MetadataStore;
+  /** Epoch seconds. @default Date.now() / 1000 */
+  readonly now?: () => number;
+}
+
+export const sha256 = (value: string): string => createHash("sha256").update(value).digest("hex");
+
+/** Claims of a JWT, or undefined for an opaque token. Nothing is verified: used for `sub` and `exp` only. */
+export function jwtClaims(token: string): Record<string, unknown> | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+    return claims && typeof claims === "object" ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stable id for the credential itself, used in cache keys (a hash, never the secret). */
+export function credentialId(issuer: string, credential: CheckinCredential): string {
+  switch (credential.kind) {
+    case "refresh_token":
+      return sha256(["rt", issuer, credential.clientId, credential.refreshToken].join("\n"));
+    case "client_credentials":
+      return sha256(["cc", issuer, credential.clientId, credential.clientSecret].join("\n"));
+    case "access_token":
+      return sha256(["at", issuer, credential.accessToken].join("\n"));
+  }
+}
+
+function clientAuth(credential: Exclude<CheckinCredential, { kind: "access_token" }>): oidc.ClientAuth {
+  const secret = credential.clientSecret;
+  if (credential.clientAuth === "none" || !secret) return oidc.None();
+  return credential.clientAuth === "client_secret_post" ? oidc.ClientSecretPost(secret) : oidc.ClientSecretBasic(secret);
+}
+
+async function configuration(settings: CheckinSettings, credential: Exclude<CheckinCredential, { kind: "access_token" }>, options: CheckinOptions): Promise<oidc.Configuration> {
+  const auth = clientAuth(credential);
+  const cached = options.metadata?.read(settings.issuer);
+  if (cached) {
+    const config = new oidc.Configuration(cached, credential.clientId, undefined, auth);
+    config[oidc.customFetch] = options.fetch as never;
+    return config;
+  }
+  const config = await oidc.discovery(new URL(settings.issuer), credential.clientId, undefined, auth, {
+    [oidc.customFetch]: options.fetch as never,
+  });
+  options.metadata?.write(settings.issuer, config.serverMetadata());
+  return config;
+}
+
+/** One line naming the cause and the fix; never includes a secret. */
+export function describeIdpError(err: unknown, settings: CheckinSettings): EgiAuthError {
+  if (err instanceof EgiAuthError) return err;
+  const issuer = settings.issuer;
+  const cred = settings.credential;
+  if (err instanceof oidc.ResponseBodyError) {
+    const detail = `${err.error}${err.error_description ? `: ${err.error_description}` : ""}`;
+    if (err.error === "invalid_grant") {
+      return new EgiAuthError("INVALID_GRANT", `Check-in (${issuer}) refused the refresh token in CHECKIN_REFRESH_TOKEN (${detail}); it expired, was revoked or belongs to another client: get a new one (e.g. from the Check-in Token Portal)`, { cause: err });
+    }
+    if (err.error === "invalid_client" || err.error === "unauthorized_client") {
+      const id = cred.kind === "access_token" ? "" : ` "${cred.clientId}"`;
+      return new EgiAuthError("INVALID_CLIENT", `Check-in (${issuer}) refused client${id} (${detail}); check CHECKIN_CLIENT_ID, CHECKIN_CLIENT_SECRET and CHECKIN_CLIENT_AUTH (basic or post)`, { cause: err });
+    }
+    return new EgiAuthError("IDP_ERROR", `Check-in (${issuer}) answered HTTP ${err.status} (${detail}); check CHECKIN_SCOPE and the client's registration`, { cause: err });
+  }
+  if (isTlsTrustError(err)) {
+    return new EgiAuthError("TLS_UNTRUSTED", `TLS certificate of ${new URL(issuer).host} is not trusted (${rootCause(err)}); set OS_CACERT to a PEM bundle that includes its CA`, { cause: err });
+  }
+  if (err instanceof oidc.ClientError || err instanceof Error) {
+    const network = err instanceof TypeError || (err as { name?: string }).name === "TimeoutError" || /fetch failed|ECONN|ENOTFOUND|EAI_AGAIN|timeout/i.test(rootCause(err));
+    if (network) {
+      return new EgiAuthError("IDP_UNREACHABLE", `cannot reach Check-in at ${issuer} (${rootCause(err)}); check CHECKIN_URL and the network`, { cause: err });
+    }
+    return new EgiAuthError("IDP_ERROR", `Check-in (${issuer}) gave an unusable answer (${rootCause(err)}); check CHECKIN_URL points at an OIDC issuer`, { cause: err });
+  }
+  return new EgiAuthError("IDP_ERROR", `Check-in (${issuer}) failed: ${String(err)}`);
+}
+
+/** Get an access token for `settings.credential` (no IdP call for a given access token). */
+export async function obtainAccessToken(settings: CheckinSettings, options: CheckinOptions): Promise<AccessToken> {
+  const now = options.now ?? (() => Date.now() / 1000);
+  const cred = settings.credential;
+  if (cred.kind === "access_token") {
+    const claims = jwtClaims(cred.accessToken);
+    return {
+      accessToken: cred.accessToken,
+      expiresAt: typeof claims?.exp === "number" ? claims.exp : undefined,
+      subject: typeof claims?.sub === "string" ? claims.sub : `token:${sha256(cred.accessToken).slice(0, 16)}`,
+    };
+  }
+  try {
+    const config = await configuration(settings, cred, options);
+    const started = now();
+    const response =
+      cred.kind === "refresh_token"
+        ? await oidc.refreshTokenGrant(config, cred.refreshToken, { scope: settings.scope })
+        : await oidc.clientCredentialsGrant(config, { scope: settings.scope });
+    const claims = (cred.kind === "refresh_token" ? response.claims() : undefined) ?? jwtClaims(response.access_token);
+    const fallbackSubject = cred.kind === "client_credentials" ? `client:${cred.clientId}` : `grant:${credentialId(settings.issuer, cred).slice(0, 16)}`;
+    return {
+      accessToken: response.access_token,
+      expiresAt: response.expires_in !== undefined ? Math.floor(started + response.expires_in) : (jwtClaims(response.access_token)?.exp as number | undefined),
+      subject: typeof claims?.sub === "string" ? claims.sub : fallbackSubject,
+      refreshToken: response.refresh_token && cred.kind === "refresh_token" && response.refresh_token !== cred.refreshToken ? response.refresh_token : undefined,
+    };
+  } catch (err) {
+    throw describeIdpError(err, settings);
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * env -> settings: which Check-in credential to use and which Keystone and project to scope to.
+ * The seed page's names work as written; fedcloudclient's and OpenStack's names are aliases.
+ * Secrets (refresh token, client secret, access token) are read from the environment only, never
+ * from flags, so they never appear in process arguments.
+ */
+import * as os from "node:os";
+import * as path from "node:path";
+import { EgiAuthError } from "./errors";
+
+export const CHECKIN_PRODUCTION = "https://aai.egi.eu/auth/realms/egi";
+/** Short names accepted in CHECKIN_URL. */
+export const CHECKIN_ISSUERS: Readonly<Record<string, string>> = {
+  production: CHECKIN_PRODUCTION,
+  demo: "https://aai-demo.egi.eu/auth/realms/egi",
+  dev: "https://aai-dev.egi.eu/auth/realms/egi",
+  legacy: "https://aai.egi.eu/oidc/",
+};
+export const DEFAULT_SCOPE = "openid email profile eduperson_entitlement";
+
+export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "none";
+
+export type CheckinCredential =
+  | { readonly kind: "refresh_token"; readonly refreshToken: string; readonly clientId: string; readonly clientSecret?: string; readonly clientAuth: ClientAuthMethod }
+  | { readonly kind: "client_credentials"; readonly clientId: string; readonly clientSecret: string; readonly clientAuth: ClientAuthMethod }
+  | { readonly kind: "access_token"; readonly accessToken: string };
+
+export interface CheckinSettings {
+  /** OIDC issuer, discovery at `<issuer>/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  readonly credential: CheckinCredential;
+  readonly scope: string;
+}
+
+export interface KeystoneSettings {
+  /** OS_AUTH_URL without `/v3`, `/v2.0` or a trailing slash. */
+  readonly baseUrl: string;
+  readonly projectId?: string;
+  readonly identityProvider: string;
+  /** Tried in order; the first one the site has configured wins. */
+  readonly protocols: readonly string[];
+}
+
+export interface AuthSettings {
+  readonly checkin: CheckinSettings;
+  readonly keystone: KeystoneSettings;
+  /** Extra CA bundle (PEM) trusted besides the system CAs, e.g. the IGTF CAs of a site. */
+  readonly caFile?: string;
+  readonly cacheDir: string;
+  /** Reuse a cached token only while it stays valid this long. */
+  readonly minValiditySeconds: number;
+}
+
+/** Non-secret settings that may also come from CLI flags; flags win over env. */
+export interface SettingOverrides {
+  readonly checkinUrl?: string;
+  readonly clientId?: string;
+  readonly clientAuth?: string;
+  readonly scope?: string;
+  readonly authUrl?: string;
+  readonly projectId?: string;
+  readonly identityProvider?: string;
+  readonly protocol?: string;
+  readonly caFile?: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The first non-empty of the named env vars, with the name it came from. */
+function pick(env: Env, ...names: string[]): { name: string; value: string } | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return { name, value };
+  }
+  return undefined;
+}
+
+/** True when the environment names a Check-in credential, i.e. the hook should authenticate. */
+export function hasCheckinCredential(env: Env = process.env): boolean {
+  return Boolean(
+    pick(env, "CHECKIN_REFRESH_TOKEN", "OIDC_REFRESH_TOKEN", "CHECKIN_ACCESS_TOKEN", "OIDC_ACCESS_TOKEN") ||
+      pick(env, "CHECKIN_CLIENT_SECRET", "OIDC_CLIENT_SECRET"),
+  );
+}
+
+/** Accepts an issuer, a short name (`demo`), or a token endpoint URL as older scripts used. */
+export function normaliseIssuer(value: string, source = "CHECKIN_URL"): string {
+  const named = CHECKIN_ISSUERS[value.toLowerCase()];
+  if (named) return named;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new EgiAuthError("SETTING_INVALID", `${source}="${value}" is not a URL; use e.g. ${CHECKIN_PRODUCTION} or one of ${Object.keys(CHECKIN_ISSUERS).join(", ")}`);
+  }
+  const href = url.href.replace(/\/protocol\/openid-connect\/token\/?$/, "").replace(/\/oidc\/token\/?$/, "/oidc/");
+  // The legacy MITREid issuer is written with its trailing slash; Keycloak realms without one.
+  return href.endsWith("/oidc/") ? href : href.replace(/\/+$/, "");
+}
+
+/** `https://site:5000/v3/` -> `https://site:5000`. */
+export function normaliseAuthUrl(value: string, source = "OS_AUTH_URL"): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new EgiAuthError("SETTING_INVALID", `${source}="${value}" is not a URL; use the site's Keystone URL, e.g. https://keystone.example.org:5000/v3`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new EgiAuthError("SETTING_INVALID", `${source}="${value}" must be an http(s) URL`);
+  }
+  return url.href.replace(/\/+$/, "").replace(/\/(v3|v2\.0)$/, "").replace(/\/+$/, "");
+}
+
+function clientAuthMethod(value: string | undefined, hasSecret: boolean): ClientAuthMethod {
+  if (!hasSecret) return "none";
+  switch ((value ?? "basic").toLowerCase()) {
+    case "basic":
+    case "client_secret_basic":
+      return "client_secret_basic";
+    case "post":
+    case "client_secret_post":
+      return "client_secret_post";
+    default:
+      throw new EgiAuthError("SETTING_INVALID", `CHECKIN_CLIENT_AUTH="${value}" is not supported; use basic or post`);
+  }
+}
+
+function credentialFrom(env: Env, o: SettingOverrides): CheckinCredential {
+  const refresh = pick(env, "CHECKIN_REFRESH_TOKEN", "OIDC_REFRESH_TOKEN");
+  const secret = pick(env, "CHECKIN_CLIENT_SECRET", "OIDC_CLIENT_SECRET");
+  const access = pick(env, "CHECKIN_ACCESS_TOKEN", "OIDC_ACCESS_TOKEN");
+  const clientId = o.clientId ?? pick(env, "CHECKIN_CLIENT_ID", "OIDC_CLIENT_ID")?.value;
+  const authName = o.clientAuth ?? pick(env, "CHECKIN_CLIENT_AUTH")?.value;
+
+  if (refresh || (secret && !access)) {
+    if (!clientId) {
+      throw new EgiAuthError("SETTING_MISSING", `CHECKIN_CLIENT_ID is not set; set it to the client id your ${refresh ? "refresh token" : "client secret"} belongs to (e.g. token-portal for Token Portal tokens)`);
+    }
+    const clientAuth = clientAuthMethod(authName, Boolean(secret));
+    if (refresh) {
+      return { kind: "refresh_token", refreshToken: refresh.value, clientId, clientSecret: secret?.value, clientAuth };
+    }
+    return { kind: "client_credentials", clientId, clientSecret: secret!.value, clientAuth };
+  }
+  if (access) return { kind: "access_token", accessToken: access.value };
+  throw new EgiAuthError("SETTING_MISSING", "no Check-in credential: set CHECKIN_REFRESH_TOKEN (with CHECKIN_CLIENT_ID), CHECKIN_CLIENT_ID + CHECKIN_CLIENT_SECRET for a service account, or CHECKIN_ACCESS_TOKEN");
+}
+
+export function cacheDirFrom(env: Env): string {
+  const explicit = pick(env, "EGI_CDKTF_CACHE_DIR")?.value;
+  if (explicit) return path.resolve(explicit);
+  const xdg = pick(env, "XDG_CACHE_HOME")?.value;
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), ".cache"), "egi-cdktf");
+}
+
+/**
+ * Read settings from `env` (default process.env) and flag overrides.
+ * @param requireProject also require OS_PROJECT_ID (everything but `projects` needs it)
+ */
+export function settingsFromEnv(overrides: SettingOverrides = {}, env: Env = process.env, requireProject = true): AuthSettings {
+  const o = overrides;
+  const credential = credentialFrom(env, o);
+  const issuerRaw = o.checkinUrl ?? pick(env, "CHECKIN_URL", "OIDC_URL")?.value;
+  const authUrl = o.authUrl ?? pick(env, "OS_AUTH_URL")?.value;
+  if (!authUrl) throw new EgiAuthError("SETTING_MISSING", "OS_AUTH_URL is not set; set it to the site's Keystone URL, e.g. https://keystone.example.org:5000/v3");
+  const projectId = o.projectId ?? pick(env, "OS_PROJECT_ID")?.value;
+  if (requireProject && !projectId) {
+    throw new EgiAuthError("SETTING_MISSING", "OS_PROJECT_ID is not set; list the projects you can use with `egi-cdktf projects`");
+  }
+  const protocol = o.protocol ?? pick(env, "OS_PROTOCOL")?.value;
+  const minValidity = pick(env, "EGI_TOKEN_MIN_VALIDITY")?.value;
+  const minValiditySeconds = minValidity === undefined ? 300 : Number(minValidity);
+  if (!Number.isInteger(minValiditySeconds) || minValiditySeconds < 0) {
+    throw new EgiAuthError("SETTING_INVALID", `EGI_TOKEN_MIN_VALIDITY="${minValidity}" must be a whole number of seconds`);
+  }
+  return {
+    checkin: {
+      issuer: issuerRaw ? normaliseIssuer(issuerRaw, o.checkinUrl ? "--checkin-url" : "CHECKIN_URL") : CHECKIN_PRODUCTION,
+      credential,
+      scope: o.scope ?? pick(env, "CHECKIN_SCOPE", "OIDC_SCOPE")?.value ?? DEFAULT_SCOPE,
+    },
+    keystone: {
+      baseUrl: normaliseAuthUrl(authUrl, o.authUrl ? "--auth-url" : "OS_AUTH_URL"),
+      projectId,
+      identityProvider: o.identityProvider ?? pick(env, "OS_IDENTITY_PROVIDER")?.value ?? "egi.eu",
+      protocols: protocol ? [protocol] : ["openid", "oidc"],
+    },
+    caFile: o.caFile ?? pick(env, "OS_CACERT", "EGI_CA_FILE")?.value,
+    cacheDir: cacheDirFrom(env),
+    minValiditySeconds,
+  };
+}
