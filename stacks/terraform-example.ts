@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
 import { DataOpenstackComputeFlavorV2 } from "../.gen/providers/openstack/data-openstack-compute-flavor-v2";
 import { DataOpenstackImagesImageV2 } from "../.gen/providers/openstack/data-openstack-images-image-v2";
-import { OpenstackProvider } from "../.gen/providers/openstack/provider";
+import { EgiSite } from "../constructs/egi-site";
 
 /** The AppDB marketplace URI the EGI docs' Terraform example selects its image by. */
 export const SEED_APPLIANCE_MPURI = "https://appdb.egi.eu/store/vo/image/8df7ba00-8467-57aa-bf1e-05754a2a73bf:6428/";
@@ -26,8 +26,9 @@ export interface TerraformExampleStackProps {
  * `APPLIANCE_MPURI` (most recent), the flavor with exactly 1 vCPU / 2048 MB RAM / 20 GB disk, and a
  * server `testvm` in security group `default`.
  *
- * The provider block is empty on purpose, as on the docs page: `OS_AUTH_URL`, `OS_PROJECT_ID` and
- * `OS_TOKEN` come from the environment when Terraform runs, so synth needs no credentials.
+ * As on the docs page, `OS_AUTH_URL` and `OS_PROJECT_ID` come from the environment when Terraform
+ * runs, and synth needs no credentials. The token comes from Check-in through the hook when a
+ * Check-in credential is set, else from `OS_TOKEN` as on the page.
  */
 export class TerraformExampleStack extends TerraformStack {
   public readonly server: ComputeInstanceV2;
@@ -35,7 +36,7 @@ export class TerraformExampleStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: TerraformExampleStackProps = {}) {
     super(scope, id);
 
-    new OpenstackProvider(this, "openstack", {});
+    new EgiSite(this, "site");
 
     const image = new DataOpenstackImagesImageV2(this, "image", {
       mostRecent: true,

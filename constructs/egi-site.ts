@@ -1,0 +1,88 @@
+import { Construct } from "constructs";
+import { TerraformStack, TerraformVariable } from "cdktf";
+import { OpenstackProvider } from "../.gen/providers/openstack/provider";
+import { registerTokenRequest } from "../auth/hook";
+import { normaliseAuthUrl } from "../auth/settings";
+
+export interface EgiSiteProps {
+  /**
+   * The site's Keystone URL, e.g. `https://keystone.example.org:5000/v3`.
+   * @default OS_AUTH_URL when the hook and terraform run
+   */
+  readonly authUrl?: string;
+  /**
+   * The project (tenant) id to work in; `egi-cdktf projects` lists yours.
+   * @default OS_PROJECT_ID when the hook and terraform run
+   */
+  readonly projectId?: string;
+  /**
+   * OpenStack region.
+   * @default the provider's default (OS_REGION_NAME, else the first in the catalog)
+   */
+  readonly region?: string;
+  /**
+   * PEM bundle with the site's CA (EGI sites use IGTF CAs that are not in default trust stores).
+   * Used by the hook and by the provider (`cacert_file`).
+   * @default OS_CACERT
+   */
+  readonly caFile?: string;
+  /**
+   * Provider alias, needed when a stack uses more than one site.
+   * @default none: the stack's default `openstack` provider
+   */
+  readonly alias?: string;
+}
+
+/**
+ * One EGI Cloud site (a Keystone + project) as an OpenStack provider authenticated by a Keystone
+ * token: from Check-in through the pre-synth hook (`synthWithEgiTokens`) when a Check-in credential
+ * is set, else from `OS_TOKEN`. Replaces the docs page's `export OS_TOKEN=$(python get-token.py)`.
+ *
+ * The token reaches terraform as a sensitive variable, never as a literal in cdk.tf.json.
+ */
+export class EgiSite extends Construct {
+  /** The provider to pass as `provider:` to resources when `alias` is set. */
+  public readonly provider: OpenstackProvider;
+  /** Receives the token; null when the hook did not run (the provider then reads OS_TOKEN). */
+  public readonly tokenVariable: TerraformVariable;
+
+  constructor(scope: Construct, id: string, props: EgiSiteProps = {}) {
+    super(scope, id);
+    if (props.authUrl !== undefined) normaliseAuthUrl(props.authUrl, `EgiSite ${this.node.path}: authUrl`);
+    if (props.projectId !== undefined && !/^[A-Za-z0-9_-]+$/.test(props.projectId)) {
+      throw new Error(`EgiSite ${this.node.path}: projectId "${props.projectId}" is not a project id; use the id (not the name) shown by \`egi-cdktf projects\``);
+    }
+    const stack = TerraformStack.of(this);
+    if (!props.alias) {
+      const other = stack.node.findAll().find((c) => c !== this && c instanceof EgiSite && !(c as EgiSite).provider?.alias);
+      if (other) {
+        throw new Error(`EgiSite ${this.node.path}: stack ${stack.node.id} already has a site without alias (${other.node.path}); set alias on every site but one`);
+      }
+    }
+
+    this.tokenVariable = new TerraformVariable(this, "token", {
+      type: "string",
+      sensitive: true,
+      nullable: true,
+      description: `Keystone token for ${props.authUrl ?? "OS_AUTH_URL"}; set by the egi-cdktf hook, else OS_TOKEN is used`,
+    });
+    // Optional with a null default, so terraform never prompts and the provider falls back to OS_TOKEN.
+    // (cdktf 0.21 cannot synthesize `default: null` from the config, hence the override.)
+    this.tokenVariable.addOverride("default", null);
+    this.provider = new OpenstackProvider(this, "provider", {
+      alias: props.alias,
+      authUrl: props.authUrl,
+      tenantId: props.projectId,
+      region: props.region,
+      cacertFile: props.caFile,
+      token: this.tokenVariable.stringValue,
+    });
+    registerTokenRequest(this, {
+      stack,
+      variableName: this.tokenVariable.friendlyUniqueId,
+      authUrl: props.authUrl,
+      projectId: props.projectId,
+      caFile: props.caFile,
+    });
+  }
+}
