@@ -1,0 +1,57 @@
+/**
+ * egi-cdktf: EGI Check-in -> Keystone tokens from the command line, replacing the docs page's
+ * get-token.py / get-projects.py scripts. Usage errors and auth errors print one line, no stack.
+ */
+import { EgiAuthError } from "../auth/errors";
+import { type Command, type Io, UsageError } from "./command";
+import { envCommand } from "./commands/env";
+import { execCommand } from "./commands/exec";
+import { projectsCommand } from "./commands/projects";
+import { tokenCommand } from "./commands/token";
+
+const COMMANDS: readonly Command[] = [tokenCommand, projectsCommand, envCommand, execCommand];
+
+const HELP = `Usage: egi-cdktf COMMAND [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join("\n")}
+
+Run egi-cdktf COMMAND --help for its options.`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(`${HELP}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+    const beforeDash = rest.indexOf("--") >= 0 ? rest.slice(0, rest.indexOf("--")) : rest;
+    if (beforeDash.includes("--help") || beforeDash.includes("-h")) {
+      io.stdout(`${command.usage}\n`);
+      return 0;
+    }
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`egi-cdktf: ${err.message}${command ? ` (see egi-cdktf ${command.name} --help)` : ""}\n`);
+      return 2;
+    }
+    if (err instanceof EgiAuthError) {
+      io.stderr(`egi-cdktf: ${err.message}\n`);
+      if (io.env.EGI_CDKTF_DEBUG) io.stderr(`${err.code}\n`);
+      return 1;
+    }
+    io.stderr(`egi-cdktf: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (io.env.EGI_CDKTF_DEBUG && err instanceof Error) io.stderr(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env };
+  main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
+}
