@@ -4,7 +4,9 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "\\.site\\.test\\.ts$"],
-  transform: { "^.+\\.tsx?$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  transform: { "^.+\\.[tj]s$": ["ts-jest", { tsconfig: "tsconfig.jest.json" }] },
+  // openid-client and its dependencies ship ES modules only: jest (CommonJS) needs them transpiled.
+  transformIgnorePatterns: ["/node_modules/(?!(openid-client|oauth4webapi|jose)/)"],
   setupFiles: ["<rootDir>/__tests__/setup-env.ts"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
 };

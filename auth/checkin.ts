@@ -84,16 +84,24 @@ export function describeIdpError(err: unknown, settings: CheckinSettings): EgiAu
   if (err instanceof EgiAuthError) return err;
   const issuer = settings.issuer;
   const cred = settings.credential;
-  if (err instanceof oidc.ResponseBodyError) {
-    const detail = `${err.error}${err.error_description ? `: ${err.error_description}` : ""}`;
-    if (err.error === "invalid_grant") {
+  // An OAuth error answered in the body (400) or, for client authentication failures, as a
+  // WWW-Authenticate challenge (401): both carry `error` and `error_description`.
+  const oauthError =
+    err instanceof oidc.ResponseBodyError
+      ? { status: err.status, error: err.error, description: err.error_description }
+      : err instanceof oidc.WWWAuthenticateChallengeError
+        ? { status: err.status, error: String(err.cause[0]?.parameters.error ?? "unauthorized"), description: err.cause[0]?.parameters.error_description }
+        : undefined;
+  if (oauthError) {
+    const detail = `${oauthError.error}${oauthError.description ? `: ${oauthError.description}` : ""}`;
+    if (oauthError.error === "invalid_grant") {
       return new EgiAuthError("INVALID_GRANT", `Check-in (${issuer}) refused the refresh token in CHECKIN_REFRESH_TOKEN (${detail}); it expired, was revoked or belongs to another client: get a new one (e.g. from the Check-in Token Portal)`, { cause: err });
     }
-    if (err.error === "invalid_client" || err.error === "unauthorized_client") {
+    if (oauthError.error === "invalid_client" || oauthError.error === "unauthorized_client") {
       const id = cred.kind === "access_token" ? "" : ` "${cred.clientId}"`;
       return new EgiAuthError("INVALID_CLIENT", `Check-in (${issuer}) refused client${id} (${detail}); check CHECKIN_CLIENT_ID, CHECKIN_CLIENT_SECRET and CHECKIN_CLIENT_AUTH (basic or post)`, { cause: err });
     }
-    return new EgiAuthError("IDP_ERROR", `Check-in (${issuer}) answered HTTP ${err.status} (${detail}); check CHECKIN_SCOPE and the client's registration`, { cause: err });
+    return new EgiAuthError("IDP_ERROR", `Check-in (${issuer}) answered HTTP ${oauthError.status} (${detail}); check CHECKIN_SCOPE and the client's registration`, { cause: err });
   }
   if (isTlsTrustError(err)) {
     return new EgiAuthError("TLS_UNTRUSTED", `TLS certificate of ${new URL(issuer).host} is not trusted (${rootCause(err)}); set OS_CACERT to a PEM bundle that includes its CA`, { cause: err });

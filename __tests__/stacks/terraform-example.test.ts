@@ -39,9 +39,11 @@ describe("TerraformExampleStack (the EGI docs' Terraform section)", () => {
     });
   });
 
-  test("GIVEN no credentials in the environment WHEN synthesized THEN the provider block carries no auth settings and is pinned to 3.4.0", () => {
+  test("GIVEN no credentials in the environment WHEN synthesized THEN the provider's only setting is a token variable and it is pinned to 3.4.0", () => {
     const json = JSON.parse(synth());
-    expect(json.provider.openstack).toEqual([{}]);
+    const [variable] = Object.keys(json.variable);
+    expect(json.provider.openstack).toEqual([{ token: `\${var.${variable}}` }]);
+    expect(json.variable[variable]).toMatchObject({ sensitive: true, default: null });
     expect(json.terraform.required_providers.openstack).toEqual({
       source: "terraform-provider-openstack/openstack",
       version: "3.4.0",

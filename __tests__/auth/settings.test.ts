@@ -1,0 +1,97 @@
+import { EgiAuthError } from "../../auth/errors";
+import { CHECKIN_PRODUCTION, hasCheckinCredential, normaliseAuthUrl, normaliseIssuer, settingsFromEnv } from "../../auth/settings";
+
+const SITE = { OS_AUTH_URL: "https://keystone.example.org:5000/v3/", OS_PROJECT_ID: "p1", HOME: "/home/u" };
+
+function errorOf(fn: () => unknown): EgiAuthError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof EgiAuthError) return err;
+    throw err;
+  }
+  throw new Error("expected an EgiAuthError");
+}
+
+describe("settingsFromEnv", () => {
+  test("GIVEN the docs page's variables WHEN read THEN a confidential refresh-token credential with production Check-in and the default scope", () => {
+    const s = settingsFromEnv({}, { ...SITE, CHECKIN_CLIENT_ID: "c", CHECKIN_CLIENT_SECRET: "s", CHECKIN_REFRESH_TOKEN: "r" });
+    expect(s.checkin).toEqual({
+      issuer: CHECKIN_PRODUCTION,
+      scope: "openid email profile eduperson_entitlement",
+      credential: { kind: "refresh_token", refreshToken: "r", clientId: "c", clientSecret: "s", clientAuth: "client_secret_basic" },
+    });
+    expect(s.keystone).toEqual({ baseUrl: "https://keystone.example.org:5000", projectId: "p1", identityProvider: "egi.eu", protocols: ["openid", "oidc"] });
+  });
+
+  test("GIVEN fedcloudclient's OIDC_* names WHEN read THEN they work as aliases", () => {
+    const s = settingsFromEnv({}, { ...SITE, OIDC_CLIENT_ID: "token-portal", OIDC_REFRESH_TOKEN: "r", OIDC_URL: "demo" });
+    expect(s.checkin.issuer).toBe("https://aai-demo.egi.eu/auth/realms/egi");
+    expect(s.checkin.credential).toEqual({ kind: "refresh_token", refreshToken: "r", clientId: "token-portal", clientSecret: undefined, clientAuth: "none" });
+  });
+
+  test("GIVEN a client id and secret but no refresh token WHEN read THEN it is a client_credentials service account, post if asked", () => {
+    const s = settingsFromEnv({}, { ...SITE, CHECKIN_CLIENT_ID: "svc", CHECKIN_CLIENT_SECRET: "s", CHECKIN_CLIENT_AUTH: "post" });
+    expect(s.checkin.credential).toEqual({ kind: "client_credentials", clientId: "svc", clientSecret: "s", clientAuth: "client_secret_post" });
+  });
+
+  test("GIVEN only an access token WHEN read THEN it is used as is", () => {
+    expect(settingsFromEnv({}, { ...SITE, OIDC_ACCESS_TOKEN: "at" }).checkin.credential).toEqual({ kind: "access_token", accessToken: "at" });
+  });
+
+  test("GIVEN flags WHEN read THEN they win over env, and OS_PROTOCOL pins one protocol", () => {
+    const s = settingsFromEnv({ authUrl: "http://k:5000", projectId: "p2", protocol: "oidc" }, { ...SITE, OIDC_ACCESS_TOKEN: "at" });
+    expect(s.keystone).toMatchObject({ baseUrl: "http://k:5000", projectId: "p2", protocols: ["oidc"] });
+  });
+
+  test.each([
+    [{ OS_PROJECT_ID: "p", CHECKIN_ACCESS_TOKEN: "a" }, "OS_AUTH_URL is not set"],
+    [{ OS_AUTH_URL: "https://k/v3", CHECKIN_ACCESS_TOKEN: "a" }, "OS_PROJECT_ID is not set"],
+    [{ ...SITE }, "no Check-in credential: set CHECKIN_REFRESH_TOKEN"],
+    [{ ...SITE, CHECKIN_REFRESH_TOKEN: "r" }, "CHECKIN_CLIENT_ID is not set"],
+    [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", OS_AUTH_URL: "keystone" }, 'OS_AUTH_URL="keystone" is not a URL'],
+    [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", CHECKIN_URL: "nope" }, 'CHECKIN_URL="nope" is not a URL'],
+    [{ ...SITE, CHECKIN_CLIENT_ID: "c", CHECKIN_CLIENT_SECRET: "s", CHECKIN_CLIENT_AUTH: "jwt" }, 'CHECKIN_CLIENT_AUTH="jwt" is not supported'],
+    [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", EGI_TOKEN_MIN_VALIDITY: "5m" }, 'EGI_TOKEN_MIN_VALIDITY="5m" must be a whole number'],
+  ])("GIVEN %j WHEN read THEN the error names the variable to fix", (env, message) => {
+    expect(errorOf(() => settingsFromEnv({}, env)).message).toContain(message);
+  });
+
+  test("GIVEN a secret in the environment WHEN a setting error is raised THEN the message does not contain it", () => {
+    const err = errorOf(() => settingsFromEnv({}, { OS_AUTH_URL: "x", CHECKIN_CLIENT_ID: "c", CHECKIN_CLIENT_SECRET: "sekrit-123", CHECKIN_REFRESH_TOKEN: "rt-456" }));
+    expect(err.message).not.toMatch(/sekrit-123|rt-456/);
+  });
+
+  test("GIVEN XDG_CACHE_HOME or EGI_CDKTF_CACHE_DIR WHEN read THEN the cache lives there", () => {
+    expect(settingsFromEnv({}, { ...SITE, CHECKIN_ACCESS_TOKEN: "a", XDG_CACHE_HOME: "/xdg" }).cacheDir).toBe("/xdg/egi-cdktf");
+    expect(settingsFromEnv({}, { ...SITE, CHECKIN_ACCESS_TOKEN: "a", EGI_CDKTF_CACHE_DIR: "/c" }).cacheDir).toBe("/c");
+  });
+});
+
+describe("normalisation", () => {
+  test.each([
+    ["https://k.example.org:5000/v3", "https://k.example.org:5000"],
+    ["https://k.example.org:5000/v3/", "https://k.example.org:5000"],
+    ["https://k.example.org:5000/v2.0", "https://k.example.org:5000"],
+    ["https://k.example.org/identity/v3", "https://k.example.org/identity"],
+    ["https://k.example.org:5000/", "https://k.example.org:5000"],
+  ])("GIVEN OS_AUTH_URL %s WHEN normalised THEN the base is %s", (input, base) => {
+    expect(normaliseAuthUrl(input)).toBe(base);
+  });
+
+  test.each([
+    ["https://aai.egi.eu/auth/realms/egi/", CHECKIN_PRODUCTION],
+    ["https://aai.egi.eu/auth/realms/egi/protocol/openid-connect/token", CHECKIN_PRODUCTION],
+    ["https://aai.egi.eu/oidc/token", "https://aai.egi.eu/oidc/"],
+    ["legacy", "https://aai.egi.eu/oidc/"],
+    ["dev", "https://aai-dev.egi.eu/auth/realms/egi"],
+  ])("GIVEN CHECKIN_URL %s WHEN normalised THEN the issuer is %s", (input, issuer) => {
+    expect(normaliseIssuer(input)).toBe(issuer);
+  });
+
+  test("GIVEN env with and without a Check-in credential WHEN asked THEN hasCheckinCredential says so", () => {
+    expect(hasCheckinCredential({ OS_TOKEN: "t", OS_AUTH_URL: "u" })).toBe(false);
+    expect(hasCheckinCredential({ OIDC_REFRESH_TOKEN: "r" })).toBe(true);
+    expect(hasCheckinCredential({ CHECKIN_CLIENT_SECRET: "s" })).toBe(true);
+  });
+});
