@@ -19,7 +19,8 @@ import type { IConstruct } from "constructs";
 import { TokenCache } from "./cache";
 import { sha256 } from "./checkin";
 import { EgiAuthError } from "./errors";
-import { scopedToken, type SessionOptions } from "./session";
+import { createHttpClient, type Fetch } from "./http";
+import { type ScopedSession, scopedToken, type SessionOptions } from "./session";
 import { cacheDirFrom, hasCheckinCredential, settingsFromEnv } from "./settings";
 
 export const TOKEN_TFVARS_FILE = "egi-token.auto.tfvars.json";
@@ -36,6 +37,17 @@ export interface TokenRequest {
   readonly projectId?: string;
   /** @default OS_CACERT */
   readonly caFile?: string;
+  /**
+   * Called before synth: with the scoped session when the hook got a token for this request, or
+   * with undefined when it is idle (no Check-in credential). For synth-time lookups.
+   */
+  readonly prepare?: (token: SiteToken | undefined) => Promise<void>;
+}
+
+/** What a construct's `prepare` gets: the scoped token and a fetch that trusts the site's CA. */
+export interface SiteToken {
+  readonly session: ScopedSession;
+  readonly fetch: Fetch;
 }
 
 /** Called by a construct that passes `var.<variableName>` to a provider as its token. */
@@ -69,21 +81,26 @@ export async function synthWithEgiTokens(app: App, options: HookOptions = {}): P
 
   const tokens = new Map<TokenRequest, string>();
   if (active) {
-    const bySite = new Map<string, Promise<string>>();
+    const bySite = new Map<string, Promise<SiteToken>>();
     for (const r of requests) {
       const settings = settingsFromEnv({ authUrl: r.authUrl, projectId: r.projectId, caFile: r.caFile }, env);
       const key = `${settings.keystone.baseUrl}\n${settings.keystone.projectId}`;
       if (!bySite.has(key)) {
+        const fetch = options.fetch ?? createHttpClient({ caFile: settings.caFile }).fetch;
         bySite.set(
           key,
-          scopedToken(settings, options).then((t) => {
-            options.log?.(`egi-cdktf: token for project ${t.project.name || t.project.id} at ${t.authUrl} (${t.fromCache ? "cached" : "new"}, roles ${t.roles.join(",")})`);
-            return t.token;
+          scopedToken(settings, { ...options, fetch }).then((session) => {
+            options.log?.(`egi-cdktf: token for project ${session.project.name || session.project.id} at ${session.authUrl} (${session.fromCache ? "cached" : "new"}, roles ${session.roles.join(",")})`);
+            return { session, fetch };
           }),
         );
       }
-      tokens.set(r, await bySite.get(key)!);
+      const token = await bySite.get(key)!;
+      tokens.set(r, token.session.token);
+      await r.prepare?.(token);
     }
+  } else {
+    for (const r of requests) await r.prepare?.(undefined);
   }
 
   app.synth();

@@ -3,6 +3,7 @@ import { TerraformStack, TerraformVariable } from "cdktf";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { registerTokenRequest } from "../auth/hook";
 import { normaliseAuthUrl } from "../auth/settings";
+import { SiteLookups } from "./site-lookup";
 
 export interface EgiSiteProps {
   /**
@@ -45,6 +46,8 @@ export class EgiSite extends Construct {
   public readonly provider: OpenstackProvider;
   /** Receives the token; null when the hook did not run (the provider then reads OS_TOKEN). */
   public readonly tokenVariable: TerraformVariable;
+  /** Synth-time lookups at this site (best-fit flavors, newest appliance images, ...). */
+  public readonly lookups: SiteLookups;
 
   constructor(scope: Construct, id: string, props: EgiSiteProps = {}) {
     super(scope, id);
@@ -77,12 +80,19 @@ export class EgiSite extends Construct {
       cacertFile: props.caFile,
       token: this.tokenVariable.stringValue,
     });
+    this.lookups = new SiteLookups(this, { authUrl: props.authUrl, projectId: props.projectId, region: props.region });
     registerTokenRequest(this, {
       stack,
       variableName: this.tokenVariable.friendlyUniqueId,
       authUrl: props.authUrl,
       projectId: props.projectId,
       caFile: props.caFile,
+      prepare: (token) => this.lookups.prepare(token),
     });
+  }
+
+  /** True for EgiSite instances (for lookups that find the stack's site). */
+  public static isEgiSite(x: unknown): x is EgiSite {
+    return x instanceof EgiSite;
   }
 }

@@ -1,0 +1,81 @@
+/**
+ * `egi-cdktf.context.json`: answers of synth-time lookups (best-fit flavor, newest appliance
+ * image, ...) pinned next to the app and committed with it, like aws-cdk's cdk.context.json. A value
+ * once found stays until removed with `egi-cdktf context reset`, so synth is stable across runs
+ * and works offline; a missing one is looked up when the hook has a token.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { IConstruct } from "constructs";
+
+export const CONTEXT_FILE = "egi-cdktf.context.json";
+
+/** The context file of the app run from `cwd` (EGI_CDKTF_CONTEXT_FILE overrides). */
+export function contextFilePath(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): string {
+  return path.resolve(cwd, env.EGI_CDKTF_CONTEXT_FILE || CONTEXT_FILE);
+}
+
+export class ContextFile {
+  private values: Record<string, unknown> | undefined;
+
+  constructor(public readonly file: string) {}
+
+  private load(): Record<string, unknown> {
+    if (this.values) return this.values;
+    if (!fs.existsSync(this.file)) return (this.values = {});
+    try {
+      const parsed = JSON.parse(fs.readFileSync(this.file, "utf8"));
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a JSON object");
+      return (this.values = parsed);
+    } catch (err) {
+      throw new Error(`${this.file} is not valid JSON (${(err as Error).message}); fix it or delete it to look everything up again`);
+    }
+  }
+
+  has(key: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.load(), key);
+  }
+
+  get<T>(key: string): T | undefined {
+    return this.load()[key] as T | undefined;
+  }
+
+  keys(): string[] {
+    return Object.keys(this.load()).sort();
+  }
+
+  set(key: string, value: unknown): void {
+    this.load()[key] = value;
+    this.save();
+  }
+
+  /** Remove entries whose key contains `filter` (all when undefined); returns the removed keys. */
+  reset(filter?: string): string[] {
+    const values = this.load();
+    const removed = Object.keys(values).filter((k) => filter === undefined || k.includes(filter));
+    for (const k of removed) delete values[k];
+    this.save();
+    return removed;
+  }
+
+  private save(): void {
+    const values = this.load();
+    const sorted = Object.fromEntries(Object.keys(values).sort().map((k) => [k, values[k]]));
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(sorted, null, 2)}\n`);
+    fs.renameSync(tmp, this.file);
+  }
+}
+
+const perApp = new WeakMap<IConstruct, ContextFile>();
+
+/** The app-wide context file (one instance per construct tree, read at most once). */
+export function contextFileOf(scope: IConstruct): ContextFile {
+  const root = scope.node.root;
+  let file = perApp.get(root);
+  if (!file) {
+    file = new ContextFile(contextFilePath());
+    perApp.set(root, file);
+  }
+  return file;
+}

@@ -1,0 +1,157 @@
+import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { DataOpenstackComputeFlavorV2 } from "../.gen/providers/openstack/data-openstack-compute-flavor-v2";
+import { EgiSite } from "./egi-site";
+import type { FlavorInfo } from "./site-api";
+import { shortHash, siteFor } from "./site-lookup";
+
+/** A flavor bound to a stack: what a server needs. */
+export interface IFlavor {
+  readonly flavorId: string;
+}
+
+export interface ExactFlavorSpec {
+  readonly vcpus: number;
+  readonly ramMb: number;
+  readonly diskGb: number;
+}
+
+export interface FlavorRequirements {
+  /** @default 1 */
+  readonly minVcpus?: number;
+  /** @default 0 */
+  readonly minRamMb?: number;
+  /** @default 0 */
+  readonly minDiskGb?: number;
+  /** GPUs, from the flavor's `Accelerator:Number` extra spec. @default 0 */
+  readonly gpus?: number;
+}
+
+/** Placeholder id used until a best-fit answer is known (never a real flavor). */
+export const PENDING_FLAVOR_ID = "00000000-0000-0000-0000-lookuppending";
+
+/**
+ * Which flavor a server gets. Choose with a static factory; `VirtualMachine` binds it.
+ * Flavors with the same spec in one stack share one data source or lookup.
+ */
+export abstract class Flavor {
+  /** A flavor id as `openstack flavor list` shows it. */
+  public static fromId(flavorId: string): Flavor {
+    return new FixedFlavor(flavorId);
+  }
+
+  /** The flavor with this name (plan-time data source), e.g. `m1.small`. */
+  public static fromName(name: string): Flavor {
+    if (!name.trim()) throw new Error("Flavor.fromName: name is empty; give a name from `openstack flavor list`");
+    return new DataFlavor({ name }, `named ${name}`);
+  }
+
+  /**
+   * The flavor with exactly these vCPUs, RAM and disk (plan-time data source), as the docs page's
+   * Terraform example selects it. The provider fails when several flavors match without naming
+   * them; with a Check-in credential the hook checks this before synth and names them.
+   */
+  public static exact(spec: ExactFlavorSpec): Flavor {
+    for (const [prop, value] of Object.entries(spec)) checkCount(`Flavor.exact: ${prop}`, value, prop === "vcpus" ? 1 : 0);
+    return new DataFlavor({ vcpus: spec.vcpus, ram: spec.ramMb, disk: spec.diskGb }, `with exactly ${spec.vcpus} vCPUs, ${spec.ramMb} MB RAM, ${spec.diskGb} GB disk`, spec);
+  }
+
+  /**
+   * The smallest flavor with at least these resources, ordered as `fedcloud select flavor` orders
+   * (GPUs, then vCPUs, RAM, disk; then name). Resolved through Nova at synth and pinned in
+   * egi-cdktf.context.json; `egi-cdktf context reset flavor-best-fit` looks it up again.
+   */
+  public static bestFit(req: FlavorRequirements): Flavor {
+    const spec = { minVcpus: req.minVcpus ?? 1, minRamMb: req.minRamMb ?? 0, minDiskGb: req.minDiskGb ?? 0, gpus: req.gpus ?? 0 };
+    for (const [prop, value] of Object.entries(spec)) checkCount(`Flavor.bestFit: ${prop}`, value, prop === "minVcpus" ? 1 : 0);
+    return new BestFitFlavor(spec);
+  }
+
+  /** Create (or reuse) what this choice needs in `scope`'s stack. */
+  public abstract bind(scope: Construct, site?: EgiSite): IFlavor;
+}
+
+function checkCount(what: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) throw new Error(`${what} must be a whole number >= ${min}, got ${value}`);
+}
+
+const describe = (f: FlavorInfo) => `${f.name} (${f.vcpus} vCPU, ${f.ram} MB, ${f.disk} GB${f.gpus ? `, ${f.gpus} GPU` : ""})`;
+
+class FixedFlavor extends Flavor {
+  constructor(private readonly flavorId: string) {
+    super();
+    if (!flavorId.trim()) throw new Error("Flavor.fromId: flavorId is empty; give an id from `openstack flavor list`");
+  }
+  public bind(): IFlavor {
+    return { flavorId: this.flavorId };
+  }
+}
+
+class DataFlavor extends Flavor {
+  constructor(
+    private readonly filter: { name?: string; vcpus?: number; ram?: number; disk?: number },
+    private readonly description: string,
+    private readonly exact?: ExactFlavorSpec,
+  ) {
+    super();
+  }
+
+  public bind(scope: Construct, site?: EgiSite): IFlavor {
+    const stack = TerraformStack.of(scope);
+    const id = `flavor-${shortHash({ filter: this.filter, site: site?.node.path })}`;
+    const existing = stack.node.tryFindChild(id) as DataOpenstackComputeFlavorV2 | undefined;
+    if (existing) return { flavorId: existing.id };
+    if (this.exact) this.checkUnique(scope, site);
+    const data = new DataOpenstackComputeFlavorV2(stack, id, { ...this.filter, provider: site?.provider });
+    return { flavorId: data.id };
+  }
+
+  private checkUnique(scope: Construct, given?: EgiSite): void {
+    const site = siteFor(scope, given, EgiSite.isEgiSite, "Flavor.exact");
+    const spec = this.exact!;
+    site.lookups.add(scope, {
+      kind: "flavor-exact",
+      query: { ...spec },
+      dummy: PENDING_FLAVOR_ID,
+      description: `the flavor ${this.description}`,
+      resolve: async (api) => {
+        const all = await api.flavors();
+        const matches = all.filter((f) => f.vcpus === spec.vcpus && f.ram === spec.ramMb && f.disk === spec.diskGb);
+        if (matches.length === 1) return matches[0].id;
+        if (matches.length === 0) {
+          throw new Error(`no flavor matches; the site has ${all.map(describe).join(", ") || "none"}: use Flavor.bestFit or Flavor.fromName`);
+        }
+        throw new Error(`${matches.length} flavors match: ${matches.map((f) => `${f.name} (${f.id})`).join(", ")}; use Flavor.fromName or Flavor.fromId to pick one`);
+      },
+    });
+  }
+}
+
+class BestFitFlavor extends Flavor {
+  constructor(private readonly req: Required<FlavorRequirements>) {
+    super();
+  }
+
+  public bind(scope: Construct, given?: EgiSite): IFlavor {
+    const site = siteFor(scope, given, EgiSite.isEgiSite, "Flavor.bestFit");
+    const r = this.req;
+    const flavorId = site.lookups.addString(scope, {
+      kind: "flavor-best-fit",
+      query: { ...r },
+      dummy: PENDING_FLAVOR_ID,
+      description: `the smallest flavor with at least ${r.minVcpus} vCPUs, ${r.minRamMb} MB RAM, ${r.minDiskGb} GB disk${r.gpus ? `, ${r.gpus} GPUs` : ""}`,
+      resolve: async (api) => {
+        const all = await api.flavors();
+        const fits = all
+          .filter((f) => f.vcpus >= r.minVcpus && f.ram >= r.minRamMb && f.disk >= r.minDiskGb && f.gpus >= r.gpus)
+          .sort((a, b) => a.gpus - b.gpus || a.vcpus - b.vcpus || a.ram - b.ram || a.disk - b.disk || a.name.localeCompare(b.name));
+        if (fits.length === 0) {
+          const largest = [...all].sort((a, b) => b.vcpus - a.vcpus || b.ram - a.ram).slice(0, 3);
+          throw new Error(`no flavor is large enough; the largest are ${largest.map(describe).join(", ") || "none"}`);
+        }
+        return fits[0].id;
+      },
+    });
+    return { flavorId };
+  }
+}
