@@ -4,12 +4,13 @@
  */
 import { EgiAuthError } from "../auth/errors";
 import { type Command, type Io, UsageError } from "./command";
+import { contextCommand } from "./commands/context";
 import { envCommand } from "./commands/env";
 import { execCommand } from "./commands/exec";
 import { projectsCommand } from "./commands/projects";
 import { tokenCommand } from "./commands/token";
 
-const COMMANDS: readonly Command[] = [tokenCommand, projectsCommand, envCommand, execCommand];
+const COMMANDS: readonly Command[] = [tokenCommand, projectsCommand, envCommand, execCommand, contextCommand];
 
 const HELP = `Usage: egi-cdktf COMMAND [options]
 
@@ -43,7 +44,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (io.env.EGI_CDKTF_DEBUG) io.stderr(`${err.code}\n`);
       return 1;
     }
-    io.stderr(`egi-cdktf: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    // A plain Error is an expected failure with a message for the user; anything else is a bug.
+    const bug = !(err instanceof Error) || err.constructor !== Error;
+    io.stderr(`egi-cdktf: ${bug ? "unexpected error: " : ""}${err instanceof Error ? err.message : String(err)}\n`);
     if (io.env.EGI_CDKTF_DEBUG && err instanceof Error) io.stderr(`${err.stack}\n`);
     return 1;
   }
