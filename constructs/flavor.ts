@@ -116,7 +116,9 @@ class DataFlavor extends Flavor {
       description: `the flavor ${this.description}`,
       resolve: async (api) => {
         const all = await api.flavors();
-        const matches = all.filter((f) => f.vcpus === spec.vcpus && f.ram === spec.ramMb && f.disk === spec.diskGb);
+        const matches = all
+          .filter((f) => f.vcpus === spec.vcpus && f.ram === spec.ramMb && f.disk === spec.diskGb)
+          .sort((a, b) => a.name.localeCompare(b.name));
         if (matches.length === 1) return matches[0].id;
         if (matches.length === 0) {
           throw new Error(`no flavor matches; the site has ${all.map(describe).join(", ") || "none"}: use Flavor.bestFit or Flavor.fromName`);
