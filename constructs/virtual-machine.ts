@@ -1,0 +1,159 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
+import type { ComputeVolumeAttachV2 } from "../.gen/providers/openstack/compute-volume-attach-v2";
+import { DataOpenstackNetworkingPortV2 } from "../.gen/providers/openstack/data-openstack-networking-port-v2";
+import type { EgiSite } from "./egi-site";
+import type { Flavor } from "./flavor";
+import { FloatingIp } from "./floating-ip";
+import type { IKeyPair } from "./key-pair";
+import type { MachineImage } from "./machine-image";
+import { type INetwork, Network } from "./network";
+import type { ISecurityGroup } from "./security-group";
+import type { UserData } from "./user-data";
+import { Volume, type VolumeProps } from "./volume";
+
+export interface VirtualMachineProps {
+  /** What to boot: `MachineImage.fromApplianceMpuri(...)`, `.fromRegistry(...)`, `.fromName(...)`, ... */
+  readonly image: MachineImage;
+  /** How big: `Flavor.exact(...)`, `Flavor.bestFit(...)`, `Flavor.fromName(...)`, ... */
+  readonly flavor: Flavor;
+  /**
+   * Server name.
+   * @default the construct id
+   */
+  readonly name?: string;
+  /**
+   * Site to create it at (its provider).
+   * @default the stack's default provider
+   */
+  readonly site?: EgiSite;
+  /**
+   * Network to attach.
+   * @default the project's only network, chosen by Nova (`Network.siteDefault()`)
+   */
+  readonly network?: INetwork;
+  /**
+   * Security groups (by name, as Nova takes them).
+   * @default the project's `default` group only: no ingress from outside the group
+   */
+  readonly securityGroups?: ISecurityGroup[];
+  /**
+   * SSH key pair to install for the image's default user.
+   * @default none: the images EGI distributes then allow no login
+   */
+  readonly keyPair?: IKeyPair;
+  /**
+   * cloud-init user data.
+   * @default none
+   */
+  readonly userData?: UserData;
+  /**
+   * Floating IP pool (external network name) to take a public address from, e.g. `public`.
+   * @default none: the server is reachable only inside the site
+   */
+  readonly floatingIpPool?: string;
+  /**
+   * Availability zone.
+   * @default the site's default
+   */
+  readonly availabilityZone?: string;
+  /**
+   * Server metadata (`openstack server set --property`).
+   * @default none
+   */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/**
+ * A server on an EGI site, with its image, flavor, network, security groups, key pair, cloud-init
+ * and optionally a floating IP and volumes: the docs page's `openstack server create` and the
+ * steps after it. Outputs `<name>_id`, `<name>_addresses` and `<name>_floating_ip`.
+ */
+export class VirtualMachine extends Construct {
+  public readonly instance: ComputeInstanceV2;
+  /** The server's id. */
+  public readonly instanceId: string;
+  /** The server's fixed IPv4 address. */
+  public readonly privateIpv4: string;
+  private floating?: FloatingIp;
+  private readonly site?: EgiSite;
+  private readonly outputPrefix: string;
+  private portId?: string;
+
+  constructor(scope: Construct, id: string, props: VirtualMachineProps) {
+    super(scope, id);
+    const name = props.name ?? id;
+    if (!NAME.test(name)) {
+      throw new Error(`VirtualMachine ${this.node.path}: name "${name}" must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    }
+    if (props.floatingIpPool !== undefined && !props.floatingIpPool.trim()) {
+      throw new Error(`VirtualMachine ${this.node.path}: floatingIpPool is empty; give the external network's name (\`openstack network list --external\`)`);
+    }
+    if (props.userData) {
+      try {
+        props.userData.validate();
+      } catch (err) {
+        throw new Error(`VirtualMachine ${this.node.path}: userData: ${(err as Error).message}`);
+      }
+    }
+    this.site = props.site;
+    this.outputPrefix = name.replace(/[^A-Za-z0-9_]/g, "_");
+    const network = props.network ?? Network.siteDefault();
+
+    this.instance = new ComputeInstanceV2(this, "server", {
+      name,
+      imageId: props.image.bind(this, props.site).imageId,
+      flavorId: props.flavor.bind(this, props.site).flavorId,
+      securityGroups: props.securityGroups?.map((g) => g.securityGroupName) ?? ["default"],
+      keyPair: props.keyPair?.keyPairName,
+      userData: props.userData?.render(),
+      availabilityZone: props.availabilityZone,
+      metadata: props.metadata ? { ...props.metadata } : undefined,
+      network: Network.isSiteDefault(network) ? undefined : [{ uuid: network.networkId }],
+      provider: props.site?.provider,
+    });
+    this.instanceId = this.instance.id;
+    this.privateIpv4 = this.instance.accessIpV4;
+
+    new TerraformOutput(this, "id", { value: this.instance.id }).overrideLogicalId(`${this.outputPrefix}_id`);
+    new TerraformOutput(this, "addresses", { value: this.instance.network }).overrideLogicalId(`${this.outputPrefix}_addresses`);
+    if (props.floatingIpPool) this.addFloatingIp(props.floatingIpPool);
+  }
+
+  /** The server's port (looked up by device id once the server exists). */
+  private port(): string {
+    if (!this.portId) {
+      const port = new DataOpenstackNetworkingPortV2(this, "port", { deviceId: this.instance.id, provider: this.site?.provider });
+      this.portId = port.id;
+    }
+    return this.portId;
+  }
+
+  /**
+   * Give the server a public address from `pool`. Equivalent to `openstack floating ip create POOL`
+   * then `openstack server add floating ip SERVER IP`. One per server.
+   */
+  public addFloatingIp(pool: string): FloatingIp {
+    if (this.floating) throw new Error(`VirtualMachine ${this.node.path}: already has a floating IP; addFloatingIp is called once (floatingIpPool calls it too)`);
+    this.floating = new FloatingIp(this, "floating-ip", { pool, portId: this.port(), site: this.site });
+    new TerraformOutput(this, "floating_ip", { value: this.floating.address }).overrideLogicalId(`${this.outputPrefix}_floating_ip`);
+    return this.floating;
+  }
+
+  /** The floating IP address, when the server has one. */
+  public get floatingIpAddress(): string | undefined {
+    return this.floating?.address;
+  }
+
+  /**
+   * Create a volume and attach it. Equivalent to `openstack volume create --size N NAME` then
+   * `openstack server add volume SERVER VOLUME`.
+   */
+  public attachNewVolume(id: string, props: Omit<VolumeProps, "site">): { volume: Volume; attachment: ComputeVolumeAttachV2 } {
+    const volume = new Volume(this, id, { ...props, site: this.site });
+    return { volume, attachment: volume.attachTo(this.instance.id) };
+  }
+}
