@@ -4,3 +4,6 @@ import * as path from "node:path";
 
 process.env.TF_CLI_CONFIG_FILE = path.resolve(__dirname, "..", process.env.TERRAFORM_MIRROR_DIR ?? ".terraform-mirror", "terraformrc");
 process.env.CHECKPOINT_DISABLE = "1";
+// Example stacks register the user's SSH key (~/.ssh/id_rsa.pub by default): tests use a fixture
+// public key, whose private half was thrown away.
+process.env.SSH_PUBLIC_KEY_FILE = path.resolve(__dirname, "fixtures", "id_ed25519.pub");
