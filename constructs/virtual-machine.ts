@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
 import type { ComputeVolumeAttachV2 } from "../.gen/providers/openstack/compute-volume-attach-v2";
 import { DataOpenstackNetworkingPortV2 } from "../.gen/providers/openstack/data-openstack-networking-port-v2";
@@ -67,10 +67,26 @@ export interface VirtualMachineProps {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
+const outputPrefixes = new WeakMap<TerraformStack, Set<string>>();
+
+/** Output names from the construct path in its stack: unique per stack, valid Terraform identifiers. */
+function outputPrefixFor(vm: Construct): string {
+  const stack = TerraformStack.of(vm);
+  const prefix = vm.node.path.slice(stack.node.path.length + 1).replace(/[^A-Za-z0-9_-]/g, "_").replace(/^(?=[^A-Za-z_])/, "_");
+  const used = outputPrefixes.get(stack) ?? new Set<string>();
+  outputPrefixes.set(stack, used);
+  if (used.has(prefix)) {
+    throw new Error(`VirtualMachine ${vm.node.path}: its outputs would be named ${prefix}_id, like another VirtualMachine's in stack ${stack.node.id}; give one of them another construct id`);
+  }
+  used.add(prefix);
+  return prefix;
+}
+
 /**
  * A server on an EGI site, with its image, flavor, network, security groups, key pair, cloud-init
  * and optionally a floating IP and volumes: the docs page's `openstack server create` and the
- * steps after it. Outputs `<name>_id`, `<name>_addresses` and `<name>_floating_ip`.
+ * steps after it. Outputs `<path>_id`, `<path>_addresses` and `<path>_floating_ip`, where `<path>`
+ * is the construct's path in its stack (`vm`, or `cluster_worker-1` for a nested one).
  */
 export class VirtualMachine extends Construct {
   public readonly instance: ComputeInstanceV2;
@@ -100,7 +116,7 @@ export class VirtualMachine extends Construct {
       }
     }
     this.site = props.site;
-    this.outputPrefix = name.replace(/[^A-Za-z0-9_]/g, "_");
+    this.outputPrefix = outputPrefixFor(this);
     const network = props.network ?? Network.siteDefault();
 
     this.instance = new ComputeInstanceV2(this, "server", {

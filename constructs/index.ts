@@ -1,0 +1,52 @@
+/**
+ * The construct library's public entry point: `import { VirtualMachine, MachineImage, ... } from "./constructs"`.
+ *
+ * Every export is named. Left out on purpose, so they can change without breaking apps: the helpers
+ * marked `@internal` (`renderCloudConfig`, `validateCloudConfig`, `decodeUtf8Text`, `YAML_OPTIONS`)
+ * and the synth-time lookup plumbing (`site-lookup.ts`, `site-api.ts`, `contextFilePath`, `contextFileOf`).
+ *
+ * ESCAPE HATCH: anything not wrapped here (server groups, routers, load balancers, DNS, ...) is
+ * written with the generated provider classes. Import them one module per resource, from
+ * `.gen/providers/openstack/<resource>`, for example
+ *
+ *     import { ComputeServergroupV2 } from "../.gen/providers/openstack/compute-servergroup-v2";
+ *
+ *     const group = new ComputeServergroupV2(stack, "workers", { name: "workers", policies: ["anti-affinity"] });
+ *
+ * They are NOT re-exported here, and the generated barrel (`.gen/providers/openstack`, with all
+ * ~170 resources and data sources) should not be imported either: loading and type-checking one
+ * resource module is fast, the whole provider is not. Pass `provider: site.provider` to such a
+ * resource when its `EgiSite` has an `alias`. For an attribute a construct does not expose, reach
+ * its generated resource instead (`vm.instance`, `volume.resource`, ...) and use `addOverride`.
+ */
+
+// Sites: the provider, authenticated with a Check-in or OS_TOKEN Keystone token.
+export { EgiSite, type EgiSiteProps } from "./egi-site";
+
+// Servers.
+export { VirtualMachine, type VirtualMachineProps } from "./virtual-machine";
+export { MachineImage, PENDING_IMAGE_ID, type IImage, type RegistryImageQuery } from "./machine-image";
+export { Flavor, PENDING_FLAVOR_ID, type IFlavor, type ExactFlavorSpec, type FlavorRequirements } from "./flavor";
+
+// Networking.
+export { Network, type INetwork } from "./network";
+export { SecurityGroup, SecurityGroupBase, type ISecurityGroup, type SecurityGroupProps, type PortRange } from "./security-group";
+export { FloatingIp, type FloatingIpProps } from "./floating-ip";
+
+// Access and storage.
+export { KeyPair, type IKeyPair, type KeyPairProps, type GeneratedKeyPairProps } from "./key-pair";
+export { Volume, type VolumeProps, type AttachOptions } from "./volume";
+
+// cloud-init.
+export { UserData, type ShellScriptOptions } from "./user-data";
+export {
+  WriteFiles,
+  type CloudConfig,
+  type CloudConfigUser,
+  type WriteFile,
+  type WriteFileEncoding,
+  type LocalWriteFileOptions,
+} from "./cloud-config";
+
+// Synth-time lookups pinned in egi-cdktf.context.json.
+export { ContextFile, CONTEXT_FILE } from "./context-file";
