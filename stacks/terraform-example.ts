@@ -15,6 +15,11 @@ export interface TerraformExampleStackProps {
    */
   readonly applianceMpuri?: string;
   /**
+   * Exact flavor size.
+   * @default 1 vCPU, 2048 MB RAM, 20 GB disk, as on the docs page
+   */
+  readonly flavor?: { readonly vcpus: number; readonly ramMb: number; readonly diskGb: number };
+  /**
    * Name of the server.
    * @default "testvm"
    */
@@ -42,7 +47,8 @@ export class TerraformExampleStack extends TerraformStack {
       mostRecent: true,
       properties: { APPLIANCE_MPURI: props.applianceMpuri ?? SEED_APPLIANCE_MPURI },
     });
-    const flavor = new DataOpenstackComputeFlavorV2(this, "flavor", { vcpus: 1, ram: 2048, disk: 20 });
+    const size = props.flavor ?? { vcpus: 1, ramMb: 2048, diskGb: 20 };
+    const flavor = new DataOpenstackComputeFlavorV2(this, "flavor", { vcpus: size.vcpus, ram: size.ramMb, disk: size.diskGb });
 
     this.server = new ComputeInstanceV2(this, "testvm", {
       name: props.serverName ?? "testvm",
