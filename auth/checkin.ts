@@ -4,7 +4,7 @@
  * discovery document can be cached so a warm run makes no IdP call at all.
  */
 import { createHash } from "node:crypto";
-import * as oidc from "openid-client";
+import type * as OidcClient from "openid-client";
 import { EgiAuthError, isTlsTrustError, rootCause } from "./errors";
 import type { Fetch } from "./http";
 import type { CheckinCredential, CheckinSettings } from "./settings";
@@ -21,8 +21,8 @@ export interface AccessToken {
 
 /** Where discovery documents are kept between runs. */
 export interface MetadataStore {
-  read(issuer: string): oidc.ServerMetadata | undefined;
-  write(issuer: string, metadata: oidc.ServerMetadata): void;
+  read(issuer: string): OidcClient.ServerMetadata | undefined;
+  write(issuer: string, metadata: OidcClient.ServerMetadata): void;
 }
 
 export interface CheckinOptions {
@@ -30,6 +30,21 @@ export interface CheckinOptions {
   readonly metadata?: MetadataStore;
   /** Epoch seconds. @default Date.now() / 1000 */
   readonly now?: () => number;
+}
+
+/**
+ * openid-client ships ES modules only; Node loads them from CommonJS from 20.19 on. Loaded on first
+ * use, so synth without a Check-in credential runs on any Node >= 20.9.
+ */
+function openidClient(): typeof OidcClient {
+  try {
+    return require("openid-client");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ERR_REQUIRE_ESM") {
+      throw new EgiAuthError("SETTING_INVALID", `logging in to Check-in needs Node.js >= 20.19 (this is ${process.version}); upgrade Node, or export OS_TOKEN yourself`, { cause: err });
+    }
+    throw err;
+  }
 }
 
 export const sha256 = (value: string): string => createHash("sha256").update(value).digest("hex");
@@ -58,13 +73,15 @@ export function credentialId(issuer: string, credential: CheckinCredential): str
   }
 }
 
-function clientAuth(credential: Exclude<CheckinCredential, { kind: "access_token" }>): oidc.ClientAuth {
+function clientAuth(credential: Exclude<CheckinCredential, { kind: "access_token" }>): OidcClient.ClientAuth {
+  const oidc = openidClient();
   const secret = credential.clientSecret;
   if (credential.clientAuth === "none" || !secret) return oidc.None();
   return credential.clientAuth === "client_secret_post" ? oidc.ClientSecretPost(secret) : oidc.ClientSecretBasic(secret);
 }
 
-async function configuration(settings: CheckinSettings, credential: Exclude<CheckinCredential, { kind: "access_token" }>, options: CheckinOptions): Promise<oidc.Configuration> {
+async function configuration(settings: CheckinSettings, credential: Exclude<CheckinCredential, { kind: "access_token" }>, options: CheckinOptions): Promise<OidcClient.Configuration> {
+  const oidc = openidClient();
   const auth = clientAuth(credential);
   const cached = options.metadata?.read(settings.issuer);
   if (cached) {
@@ -82,6 +99,7 @@ async function configuration(settings: CheckinSettings, credential: Exclude<Chec
 /** One line naming the cause and the fix; never includes a secret. */
 export function describeIdpError(err: unknown, settings: CheckinSettings): EgiAuthError {
   if (err instanceof EgiAuthError) return err;
+  const oidc = openidClient();
   const issuer = settings.issuer;
   const cred = settings.credential;
   // An OAuth error answered in the body (400) or, for client authentication failures, as a
@@ -129,6 +147,7 @@ export async function obtainAccessToken(settings: CheckinSettings, options: Chec
     };
   }
   try {
+    const oidc = openidClient();
     const config = await configuration(settings, cred, options);
     const started = now();
     const response =

@@ -108,7 +108,7 @@ describe.each(CASES)("example $stack", (c) => {
 
   if (c.sshGroup) {
     test("THEN a security group with an SSH rule is attached", async () => {
-      expect(server.security_groups.map((g: { name: string }) => g.name).sort()).toEqual([`${c.stack}-ssh`, "default"]);
+      expect(server.security_groups.map((g: { name: string }) => g.name).sort()).toEqual(["default", `${c.stack}-ssh`]);
       const [group] = await securityGroupsNamed(admin, site, `${c.stack}-ssh`);
       expect(group.security_group_rules).toContainEqual(expect.objectContaining({ direction: "ingress", protocol: "tcp", port_range_min: 22, port_range_max: 22 }));
     });
@@ -120,7 +120,7 @@ describe.each(CASES)("example $stack", (c) => {
       const fips = await floatingIps(admin, site, `port_id=${port.id}`);
       expect(fips).toHaveLength(1);
       expect(fips[0].floating_network_id).toBe(site.networks.public.id);
-      expect(fips[0].floating_ip_address).toBe(outputs(c.stack).vm_floating_ip);
+      expect(fips[0].floating_ip_address).toBe(outputs(c.stack).vm.floating_ip);
     });
   }
 
@@ -134,7 +134,7 @@ describe.each(CASES)("example $stack", (c) => {
 
   if (c.volume) {
     test("THEN the volume is attached to the server", async () => {
-      const v = await volume(admin, site, outputs(c.stack).volume_id);
+      const v = await volume(cli(["token"], env).stdout.trim(), site, outputs(c.stack).volume_id);
       expect(v.attachments.map((a: { server_id: string }) => a.server_id)).toEqual([server.id]);
     });
   }
@@ -151,6 +151,6 @@ describe.each(CASES)("example $stack", (c) => {
     for (const id of fipIds) expect(await floatingIps(admin, site, `id=${id}`)).toEqual([]);
     if (c.key) expect(await keyPair(cli(["token"], env).stdout.trim(), site, `${c.stack}-key`)).toBeUndefined();
     if (c.sshGroup) expect(await securityGroupsNamed(admin, site, `${c.stack}-ssh`)).toEqual([]);
-    if (volumeId) expect(await volume(admin, site, volumeId)).toBeUndefined();
+    if (volumeId) expect(await volume(cli(["token"], env).stdout.trim(), site, volumeId)).toBeUndefined();
   });
 });

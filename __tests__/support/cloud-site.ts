@@ -80,6 +80,7 @@ export async function keyPair(userToken: string, site: CloudSite, name: string):
   return (await api(userToken, `${site.endpoints.compute}/os-keypairs/${encodeURIComponent(name)}`))?.keypair;
 }
 
+/** A volume of the site's project, read with that project's (the user's) token: Cinder refuses other projects' URLs. */
 export async function volume(token: string, site: CloudSite, id: string): Promise<any | undefined> {
   return (await api(token, `${site.endpoints.volumev3.replace("%(project_id)s", site.project.id)}/volumes/${id}`))?.volume;
 }
