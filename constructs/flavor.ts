@@ -1,9 +1,8 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
 import { DataOpenstackComputeFlavorV2 } from "../.gen/providers/openstack/data-openstack-compute-flavor-v2";
 import { EgiSite } from "./egi-site";
 import type { FlavorInfo } from "./site-api";
-import { shortHash, siteFor } from "./site-lookup";
+import { sharedDataSource, siteFor } from "./site-lookup";
 
 /** A flavor bound to a stack: what a server needs. */
 export interface IFlavor {
@@ -97,13 +96,11 @@ class DataFlavor extends Flavor {
   }
 
   public bind(scope: Construct, site?: EgiSite): IFlavor {
-    const stack = TerraformStack.of(scope);
-    const id = `flavor-${shortHash({ filter: this.filter, site: site?.node.path })}`;
-    const existing = stack.node.tryFindChild(id) as DataOpenstackComputeFlavorV2 | undefined;
-    if (existing) return { flavorId: existing.id };
-    if (this.exact) this.checkUnique(scope, site);
-    const data = new DataOpenstackComputeFlavorV2(stack, id, { ...this.filter, provider: site?.provider });
-    return { flavorId: data.id };
+    const { dataSource, created } = sharedDataSource(scope, "flavor", { filter: this.filter, site: site?.node.path }, (stack, id) =>
+      new DataOpenstackComputeFlavorV2(stack, id, { ...this.filter, provider: site?.provider }),
+    );
+    if (created && this.exact) this.checkUnique(scope, site);
+    return { flavorId: dataSource.id };
   }
 
   private checkUnique(scope: Construct, given?: EgiSite): void {

@@ -1,9 +1,8 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
 import { DataOpenstackImagesImageV2, type DataOpenstackImagesImageV2Config } from "../.gen/providers/openstack/data-openstack-images-image-v2";
 import { EgiSite } from "./egi-site";
 import type { ImageInfo } from "./site-api";
-import { shortHash, siteFor } from "./site-lookup";
+import { sharedDataSource, siteFor } from "./site-lookup";
 
 /** An image bound to a stack: what a server boots. */
 export interface IImage {
@@ -125,21 +124,19 @@ class DataImage extends MachineImage {
   }
 
   public bind(scope: Construct, site?: EgiSite): IImage {
-    const stack = TerraformStack.of(scope);
-    const id = `image-${shortHash({ filter: this.filter, site: site?.node.path })}`;
-    const existing = stack.node.tryFindChild(id) as DataOpenstackImagesImageV2 | undefined;
-    if (existing) return { imageId: existing.id };
     const checks = this.mustHave.map(([k, v]) => `lookup(self.properties, ${JSON.stringify(k)}, "") == ${JSON.stringify(v)}`);
     if (this.extraCondition) checks.push(this.extraCondition);
     const wanted = this.mustHave.map(([k, v]) => `${k}=${v}`).join(", ") || JSON.stringify(this.filter);
-    const data = new DataOpenstackImagesImageV2(stack, id, {
-      ...this.filter,
-      provider: site?.provider,
-      lifecycle: {
-        postcondition: [{ condition: `\${${checks.join(" && ")}}`, errorMessage: `The image found (\${self.id}, \${self.name}) does not have ${wanted}: no such image is visible to the project.` }],
-      },
-    });
-    return { imageId: data.id };
+    const { dataSource } = sharedDataSource(scope, "image", { filter: this.filter, site: site?.node.path }, (stack, id) =>
+      new DataOpenstackImagesImageV2(stack, id, {
+        ...this.filter,
+        provider: site?.provider,
+        lifecycle: {
+          postcondition: [{ condition: `\${${checks.join(" && ")}}`, errorMessage: `The image found (\${self.id}, \${self.name}) does not have ${wanted}: no such image is visible to the project.` }],
+        },
+      }),
+    );
+    return { imageId: dataSource.id };
   }
 }
 

@@ -89,6 +89,17 @@ export class SiteLookups {
   }
 }
 
+/**
+ * One data source per stack, site and query, however many servers use it: the data source with
+ * id `<prefix>-<hash>` in `scope`'s stack, created by `create` the first time.
+ */
+export function sharedDataSource<T extends IConstruct>(scope: IConstruct, prefix: string, key: unknown, create: (stack: TerraformStack, id: string) => T): { readonly dataSource: T; readonly created: boolean } {
+  const stack = TerraformStack.of(scope);
+  const id = `${prefix}-${shortHash(key)}`;
+  const existing = stack.node.tryFindChild(id) as T | undefined;
+  return existing ? { dataSource: existing, created: false } : { dataSource: create(stack, id), created: true };
+}
+
 /** The EgiSite to look things up at: the given one, else the stack's site without alias. */
 export function siteFor<S extends IConstruct>(scope: IConstruct, given: S | undefined, isSite: (c: IConstruct) => c is S, what: string): S {
   if (given) return given;
