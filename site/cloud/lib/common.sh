@@ -27,21 +27,9 @@ LOGD=$STATE/log
 SERVICES=(rabbitmq mariadb glance placement nova-api nova-conductor nova-scheduler nova-compute neutron
           cinder-api cinder-scheduler cinder-volume)
 
-die() { echo "cloud: error: $*" >&2; exit 1; }
-log() { echo "cloud: $*"; }
-now_ms() { date +%s%3N; }
-phase_start() { PHASE_NAME=$1; PHASE_T0=$(now_ms); }
-phase_end() { log "phase $PHASE_NAME: $(( $(now_ms) - PHASE_T0 )) ms"; }
-
-pid_alive() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
-wait_pid_gone() {
-  local pid=$1 deadline=$(( $(date +%s) + $2 ))
-  while kill -0 "$pid" 2>/dev/null; do
-    [[ $(date +%s) -ge $deadline ]] && return 1
-    sleep 0.1
-  done
-}
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+SITE_TAG=cloud
+# shellcheck source=../../lib/shell.sh
+source "$CLOUD_DIR/../lib/shell.sh"
 # session_pids SID: every live (non-zombie) process of a session (each daemon runs in its own session)
 session_pids() { ps -eo pid=,sid=,stat= | awk -v s="$1" '$2 == s && $3 !~ /^Z/ { print $1 }'; }
 

@@ -18,28 +18,9 @@ NODE=${NODE:-$(command -v node || true)}
 IDP_PID=$STATE/run/idp.pid
 APACHE_PID=$STATE/run/apache2.pid
 
-die() { echo "identity: error: $*" >&2; exit 1; }
-log() { echo "identity: $*"; }
-
-now_ms() { date +%s%3N; }
-PHASE_T0=0
-phase_start() { PHASE_NAME=$1; PHASE_T0=$(now_ms); }
-phase_end() { log "phase $PHASE_NAME: $(( $(now_ms) - PHASE_T0 )) ms"; }
-
-# pid_alive FILE -> 0 when the pid in FILE is a live process
-pid_alive() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
-# wait_pid_gone PID SECONDS -> 0 when gone within the deadline
-wait_pid_gone() {
-  local pid=$1 deadline=$(( $(date +%s) + $2 ))
-  while kill -0 "$pid" 2>/dev/null; do
-    [[ $(date +%s) -ge $deadline ]] && return 1
-    sleep 0.1
-  done
-}
-
-# port_busy PORT -> 0 when something listens on 127.0.0.1:PORT
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+SITE_TAG=identity
+# shellcheck source=../../lib/shell.sh
+source "$IDENTITY_DIR/../lib/shell.sh"
 
 idp_healthy() { curl -fsS --max-time 3 --cacert "$STATE/pki/ca.pem" "https://127.0.0.1:$IDP_PORT/__test/health" >/dev/null 2>&1; }
 keystone_healthy() { curl -fsS --max-time 5 "$KEYSTONE_URL/v3" >/dev/null 2>&1; }

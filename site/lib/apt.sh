@@ -1,0 +1,31 @@
+# apt_install_missing TAG PACKAGE...: install the Debian packages that are not installed yet, with
+# maintainer scripts kept from starting system services (policy-rc.d). Sourced, not executed.
+# shellcheck shell=bash
+apt_install_missing() {
+  local tag=$1 p st; shift
+  local missing=()
+  for p in "$@"; do
+    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [[ "$st" == "install ok installed" ]] || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+
+  [[ $(id -u) -eq 0 ]] || { echo "$tag install: missing packages (${missing[*]}) and not root" >&2; return 1; }
+  echo "$tag install: apt-get install ${missing[*]}"
+  local policy=/usr/sbin/policy-rc.d made_policy=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod 755 "$policy"; made_policy=1
+  fi
+  local rc=0
+  export DEBIAN_FRONTEND=noninteractive
+  # apt lists older than a day (or none): refresh once
+  if [[ -z $(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null | head -1) ]]; then
+    apt-get update -qq || { echo "$tag install: apt-get update failed" >&2; rc=1; }
+  fi
+  if [[ $rc -eq 0 ]]; then
+    apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold "${missing[@]}" \
+      || { echo "$tag install: apt-get install failed" >&2; rc=1; }
+  fi
+  [[ $made_policy -eq 1 ]] && rm -f "$policy"
+  return $rc
+}
