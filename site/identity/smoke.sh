@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end check of the running identity site (after site/identity/up.sh), with curl + jq:
 # refresh token (test API) -> access token (basic client) -> Keystone federated login -> projects
-# -> project-scoped token -> token validation; plus the two 401 cases a client must tell apart.
+# -> project-scoped token -> token validation; login via the oidc-only IdP egi.eu-oidc; plus the
+# unconfigured-protocol and bad-token cases a client must tell apart (Keystone vs Bearer challenge).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -60,14 +61,34 @@ s=$(req validate "$KS/auth/tokens" -H "X-Auth-Token: $SCOPED" -H "X-Subject-Toke
 [[ $(jq -r .token.project.id "$TMP/validate.body") == "$PID" ]] || fail "validated token has another project"
 ok "GET /v3/auth/tokens validates the scoped token"
 
-# 7. the two 401s: unconfigured protocol (valid token) vs bad token (configured protocol)
+# 7. IdP egi.eu-oidc offers only protocol oidc: openid fails in Keystone itself (no Bearer
+#    challenge: a client tries the next protocol), oidc logs in like egi.eu/openid
+OIDC_IDP=$(j .keystone.identityProviderOidcOnly); FED_BASE=$KS/OS-FEDERATION/identity_providers
+bearer() { grep -qi '^www-authenticate: *bearer' "$TMP/$1.hdr"; }
+s=$(req only_openid -X POST "$FED_BASE/$OIDC_IDP/protocols/openid/auth" -H "Authorization: Bearer $AT")
+[[ $s == 401 || $s == 404 ]] || fail "$OIDC_IDP/openid: expected 401 or 404, got $s $(cat "$TMP/only_openid.body")"
+bearer only_openid && fail "$OIDC_IDP/openid: answered by mod_auth_openidc (Bearer challenge), not Keystone"
+s=$(req only_oidc -X POST "$FED_BASE/$OIDC_IDP/protocols/oidc/auth" -H "Authorization: Bearer $AT")
+[[ $s == 201 ]] || fail "$OIDC_IDP/oidc: HTTP $s $(cat "$TMP/only_oidc.body")"
+[[ -n $(hdr only_oidc X-Subject-Token) ]] || fail "$OIDC_IDP/oidc: no X-Subject-Token"
+[[ $(jq -r '.token."OS-FEDERATION".identity_provider.id // .token.user."OS-FEDERATION".identity_provider.id' "$TMP/only_oidc.body") == "$OIDC_IDP" ]] \
+  || fail "$OIDC_IDP/oidc: token names another identity provider: $(jq -c .token.user "$TMP/only_oidc.body")"
+s=$(req only_projects "$KS/auth/projects" -H "X-Auth-Token: $(hdr only_oidc X-Subject-Token)")
+[[ $s == 200 && $(jq -c '[.projects[].id] | sort' "$TMP/only_projects.body") == "$(jq -c '[.projects[].id] | sort' "$TMP/projects.body")" ]] \
+  || fail "$OIDC_IDP/oidc: projects differ from egi.eu's: HTTP $s $(cat "$TMP/only_projects.body")"
+ok "$OIDC_IDP: openid -> $(awk 'NR==1 {print $2}' "$TMP/only_openid.hdr"), oidc -> 201 (methods $(jq -c .token.methods "$TMP/only_oidc.body"), same $n projects)"
+
+# 8. unconfigured protocol (valid token) vs bad token (configured protocol): Keystone vs Bearer
 s=$(req oidc -X POST "${FED%/openid/auth}/oidc/auth" -H "Authorization: Bearer $AT")
-[[ $s == 401 ]] || fail "protocol oidc: expected 401, got $s"
+[[ $s == 401 || $s == 404 ]] || fail "egi.eu/oidc: expected 401 or 404, got $s"
+bearer oidc && fail "egi.eu/oidc: answered by mod_auth_openidc (Bearer challenge), not Keystone"
 s=$(req garbage -X POST "$FED" -H "Authorization: Bearer not-a-valid-token")
 [[ $s == 401 ]] || fail "garbage bearer: expected 401, got $s"
-for n in oidc garbage; do
-  echo "---- 401 for $n: headers"; grep -iE '^(www-authenticate|content-type|content-length|vary|x-openstack-request-id):' "$TMP/$n.hdr" | tr -d '\r'
-  echo "---- 401 for $n: body"; cat "$TMP/$n.body"; echo
+bearer garbage || fail "garbage bearer: no Bearer challenge"
+for n in only_openid oidc garbage; do
+  echo "---- $n: HTTP $(awk 'NR==1 {print $2}' "$TMP/$n.hdr"), headers"
+  grep -iE '^(www-authenticate|content-type|content-length|vary|x-openstack-request-id):' "$TMP/$n.hdr" | tr -d '\r'
+  echo "---- $n: body"; cat "$TMP/$n.body"; echo
 done
-ok "protocol oidc -> 401 (Keystone JSON), garbage bearer -> 401 (mod_auth_openidc)"
+ok "unconfigured protocols -> Keystone 401/404 (no Bearer challenge), garbage bearer -> 401 (mod_auth_openidc)"
 echo "smoke: all checks passed"

@@ -162,7 +162,7 @@ jq -n --arg issuer "$ISSUER" --arg ca "$STATE/pki/ca.pem" --arg ks "$KEYSTONE_UR
   --arg openrc "$STATE/admin-openrc" --arg pw "$ADMIN_PASSWORD" --slurpfile obj "$STATE/keystone-objects.json" \
   --arg bs "$BASIC_SECRET" --arg ps "$POST_SECRET" --arg ss "$SERVICE_SECRET" \
   --arg admin "https://127.0.0.1:$IDP_PORT/__test" --arg state "$STATE" --arg sub "$TEST_SUB" \
-  --arg ent "$ENTITLEMENT" --argjson idpPort "$IDP_PORT" --argjson ksPort "$KEYSTONE_PORT" '{
+  --arg ent "$ENTITLEMENT" --arg oidcOnly "$OIDC_ONLY_IDP" --argjson idpPort "$IDP_PORT" --argjson ksPort "$KEYSTONE_PORT" '{
     issuer: $issuer,
     discoveryUrl: ($issuer + "/.well-known/openid-configuration"),
     tokenEndpoint: ($issuer + "/protocol/openid-connect/token"),
@@ -170,6 +170,7 @@ jq -n --arg issuer "$ISSUER" --arg ca "$STATE/pki/ca.pem" --arg ks "$KEYSTONE_UR
     keystone: {
       authUrl: $ks, identityProvider: "egi.eu", protocol: "openid",
       federatedAuthUrl: ($ks + "/OS-FEDERATION/identity_providers/egi.eu/protocols/openid/auth"),
+      identityProviderOidcOnly: $oidcOnly,
       adminOpenrc: $openrc,
       admin: { username: "admin", password: $pw, projectName: "admin", userDomainName: "Default",
                projectDomainName: "Default", regionName: "RegionOne" },

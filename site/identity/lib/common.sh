@@ -10,6 +10,9 @@ REALM_PATH=/auth/realms/egi
 ISSUER=https://127.0.0.1:$IDP_PORT$REALM_PATH
 KEYSTONE_URL=http://127.0.0.1:$KEYSTONE_PORT
 ENTITLEMENT='urn:mace:egi.eu:group:vo.example:role=member#aai.egi.eu'
+# second Keystone IdP with only protocol `oidc`; its remote id comes from Apache (SetEnv), not the token
+OIDC_ONLY_IDP=egi.eu-oidc
+OIDC_ONLY_REMOTE_ID=egi.eu-oidc-remote
 PY=/usr/bin/python3
 KEYSTONE_MANAGE=/usr/bin/keystone-manage
 APACHE_BIN=/usr/sbin/apache2

@@ -15,7 +15,8 @@ fi
 
 ks_manage() { # ks_manage LOGNAME ARGS... (eventlet prints a harmless traceback at exit)
   local name=$1; shift
-  "$KEYSTONE_MANAGE" --config-file "$KS_CONF" "$@" >"$STATE/log/keystone-manage-$name.log" 2>&1 \
+  # bootstrap loads the auth methods too: it needs the keystone.auth.oidc entry point (keystone_render)
+  PYTHONPATH=$KS_DIR/plugins "$KEYSTONE_MANAGE" --config-file "$KS_CONF" "$@" >"$STATE/log/keystone-manage-$name.log" 2>&1 \
     || { tail -20 "$STATE/log/keystone-manage-$name.log" >&2; die "keystone-manage $name failed"; }
 }
 
@@ -26,6 +27,13 @@ keystone_render() {
   JWKS_URI=$ISSUER/protocol/openid-connect/certs
   render "$IDENTITY_DIR/keystone/httpd.conf.in" "$STATE/apache/httpd.conf"
   chmod 600 "$STATE/apache/httpd.conf"   # holds the mod_auth_openidc passphrase; read by root only
+  # Keystone loads auth method `oidc` from entry point group keystone.auth.oidc, which no Debian
+  # package provides: declare it (-> the `mapped` plugin, as for openid) in a dist-info that
+  # keystone.wsgi puts on sys.path.
+  local di=$KS_DIR/plugins/egi_site_keystone_auth_oidc-1.0.dist-info
+  mkdir -p "$di"
+  printf 'Metadata-Version: 2.1\nName: egi-site-keystone-auth-oidc\nVersion: 1.0\n' >"$di/METADATA"
+  printf '[keystone.auth.oidc]\ndefault = keystone.auth.plugins.mapped:Mapped\n' >"$di/entry_points.txt"
   touch "$STATE/log/keystone.log"
   chown "$KS_USER:" "$STATE/log/keystone.log"
   chown -R "$KS_USER:" "$KS_DIR"
@@ -77,11 +85,14 @@ apache_start() {
 }
 
 federation_setup() {
-  local stamp="$ISSUER $ENTITLEMENT $KEYSTONE_URL"
+  # re-run when the settings or federation.py change
+  local stamp
+  stamp="$ISSUER $ENTITLEMENT $KEYSTONE_URL $OIDC_ONLY_IDP $OIDC_ONLY_REMOTE_ID $(sha256sum <"$IDENTITY_DIR/keystone/federation.py")"
   if [[ -s $STATE/keystone-objects.json && "$(cat "$KS_DIR/.federation-stamp" 2>/dev/null)" == "$stamp" ]]; then
     return 0
   fi
   KS_AUTH_URL=$KEYSTONE_URL/v3 KS_ISSUER=$ISSUER KS_ENTITLEMENT=$ENTITLEMENT KS_ADMIN_PASSWORD=$ADMIN_PASSWORD \
+    KS_OIDC_ONLY_IDP=$OIDC_ONLY_IDP KS_OIDC_ONLY_REMOTE_ID=$OIDC_ONLY_REMOTE_ID \
     "$PY" "$IDENTITY_DIR/keystone/federation.py" >"$STATE/keystone-objects.json.tmp" 2>"$STATE/log/federation.log" \
     || { tail -20 "$STATE/log/federation.log" >&2; die "creating the Keystone federation objects failed"; }
   mv "$STATE/keystone-objects.json.tmp" "$STATE/keystone-objects.json"
