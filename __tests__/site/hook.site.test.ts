@@ -14,10 +14,10 @@ import { cli, identitySite, mintRefreshToken, REPO, userEnv } from "../support/i
 const site = identitySite();
 const CDKTF = path.join(REPO, "node_modules", ".bin", "cdktf");
 
-/** A user's project folder running this repo's app, so state and cdktf.out stay out of the repo. */
-function project(): string {
+/** A user's project folder running `app` (this repo's main by default), so state and cdktf.out stay out of the repo. */
+function project(app = path.join(REPO, "dist", "main.js")): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "egi-deploy-"));
-  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: `node ${path.join(REPO, "dist", "main.js")}`, sendCrashReports: "false" }));
+  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: `node ${app}`, sendCrashReports: "false" }));
   return dir;
 }
 
@@ -97,6 +97,13 @@ describe("cdktf deploy with the egi-cdktf hook", () => {
     expect(fs.statSync(cacheDir).mode & 0o777).toBe(0o700);
   });
 
+  test("GIVEN the deployed stack WHEN cdktf diff runs with the same env THEN it plans through the hook and finds no change", () => {
+    const r = cdktf(dir, ["diff", "auth-scope", "--skip-provider-lock"], env);
+    expect(r.output).not.toMatch(/Error/);
+    expect(r.status).toBe(0);
+    expect(r.output).toMatch(/No changes/);
+  });
+
   test("GIVEN the deployed stack WHEN cdktf destroy runs with the same env THEN it succeeds through the hook", () => {
     const r = cdktf(dir, ["destroy", "auth-scope", "--auto-approve", "--skip-provider-lock"], env);
     expect(r.output).not.toMatch(/Error/);
@@ -115,4 +122,24 @@ test("GIVEN no Check-in env but OS_TOKEN exported (the docs page's way) WHEN cdk
   expect(r.status).toBe(0);
   expect(fs.existsSync(path.join(dir, "cdktf.out", "stacks", "auth-scope", TOKEN_TFVARS_FILE))).toBe(false);
   expect(JSON.parse(fs.readFileSync(path.join(dir, "outputs.json"), "utf8"))["auth-scope"].project_id).toBe(site.keystone.projects[0].id);
+});
+
+test("GIVEN two EgiSites in one stack, the second aliased to another project WHEN cdktf deploy runs THEN each provider uses its own token", async () => {
+  const dir = project(path.join(REPO, "__tests__", "fixtures", "two-sites-app.js"));
+  const env = userEnv(site, site.clients.basic, {
+    CHECKIN_REFRESH_TOKEN: await mintRefreshToken(site, site.clients.basic),
+    SECOND_PROJECT_ID: site.keystone.projects[1].id,
+  });
+
+  const r = cdktf(dir, ["deploy", "two-sites", "--auto-approve", "--skip-provider-lock", "--outputs-file", "outputs.json"], env);
+
+  expect(r.output).not.toMatch(/Error/);
+  expect(JSON.parse(fs.readFileSync(path.join(dir, "outputs.json"), "utf8"))["two-sites"]).toEqual({
+    first_project: site.keystone.projects[0].name,
+    second_project: site.keystone.projects[1].name,
+  });
+  const tfvars = JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "two-sites", TOKEN_TFVARS_FILE), "utf8"));
+  const tokens = Object.values(tfvars);
+  expect(tokens).toHaveLength(2);
+  expect(new Set(tokens).size).toBe(2);
 });

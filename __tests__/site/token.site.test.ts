@@ -122,4 +122,19 @@ describe("egi-cdktf token (the docs page's get-token.py)", () => {
 
     expect((await keystoneValidates(r.stdout.trim())).project).toBe(second);
   });
+
+  test("GIVEN a site whose identity provider has only protocol oidc WHEN token runs with the default protocols THEN openid fails at Keystone and oidc is used", async () => {
+    const env = userEnv(site, site.clients.basic, {
+      CHECKIN_REFRESH_TOKEN: await mintRefreshToken(site, site.clients.basic),
+      OS_IDENTITY_PROVIDER: site.keystone.identityProviderOidcOnly,
+    });
+    const before = fs.readFileSync(site.keystoneAccessLog, "utf8").split("\n").length;
+
+    const r = cli(["token"], env);
+
+    expect(r.stderr).toBe("");
+    expect((await keystoneValidates(r.stdout.trim())).project).toBe(site.keystone.projects[0].id);
+    const federation = fs.readFileSync(site.keystoneAccessLog, "utf8").split("\n").slice(before - 1).filter((l) => l.includes("/OS-FEDERATION/"));
+    expect(federation.map((l) => / "POST \S+\/protocols\/(\w+)\/auth HTTP\/1\.1" (\d+)/.exec(l)?.slice(1).join(" "))).toEqual(["openid 404", "oidc 201"]);
+  });
 });

@@ -23,7 +23,12 @@ export interface IdentitySite {
   readonly caFile: string;
   readonly idpAdminUrl: string;
   readonly keystoneAccessLog: string;
-  readonly keystone: { readonly authUrl: string; readonly projects: ReadonlyArray<{ readonly id: string; readonly name: string }> };
+  readonly keystone: {
+    readonly authUrl: string;
+    readonly projects: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+    /** An identity provider with only protocol `oidc` (some EGI sites), for the openid -> oidc fallback. */
+    readonly identityProviderOidcOnly: string;
+  };
   readonly clients: { readonly basic: SiteClient; readonly post: SiteClient; readonly public: SiteClient; readonly service: SiteClient };
   readonly user: { readonly sub: string };
 }
