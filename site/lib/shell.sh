@@ -23,3 +23,17 @@ wait_pid_gone() {
 
 # port_busy PORT -> 0 when something listens on 127.0.0.1:PORT
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# render TEMPLATE OUT: replace @NAME@ by the value of shell variable NAME
+render() {
+  local line out=$2
+  : >"$out"
+  while IFS= read -r line || [[ -n $line ]]; do
+    while [[ $line =~ @([A-Z_][A-Z0-9_]*)@ ]]; do
+      local name=${BASH_REMATCH[1]}
+      [[ -n ${!name+x} ]] || die "render: $1 uses unset @$name@"
+      line=${line//@$name@/${!name}}
+    done
+    printf '%s\n' "$line" >>"$out"
+  done <"$1"
+}

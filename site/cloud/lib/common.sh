@@ -33,20 +33,6 @@ source "$CLOUD_DIR/../lib/shell.sh"
 # session_pids SID: every live (non-zombie) process of a session (each daemon runs in its own session)
 session_pids() { ps -eo pid=,sid=,stat= | awk -v s="$1" '$2 == s && $3 !~ /^Z/ { print $1 }'; }
 
-# render TEMPLATE OUT: replace @NAME@ by the value of shell variable NAME
-render() {
-  local line out=$2
-  : >"$out"
-  while IFS= read -r line || [[ -n $line ]]; do
-    while [[ $line =~ @([A-Z_][A-Z0-9_]*)@ ]]; do
-      local name=${BASH_REMATCH[1]}
-      [[ -n ${!name+x} ]] || die "render: $1 uses unset @$name@"
-      line=${line//@$name@/${!name}}
-    done
-    printf '%s\n' "$line" >>"$out"
-  done <"$1"
-}
-
 # tail_logs FILE...: print the end of each non-empty log on stderr
 tail_logs() {
   local f

@@ -28,16 +28,3 @@ source "$IDENTITY_DIR/../lib/shell.sh"
 idp_healthy() { curl -fsS --max-time 3 --cacert "$STATE/pki/ca.pem" "https://127.0.0.1:$IDP_PORT/__test/health" >/dev/null 2>&1; }
 keystone_healthy() { curl -fsS --max-time 5 "$KEYSTONE_URL/v3" >/dev/null 2>&1; }
 
-# render TEMPLATE OUT: replace @NAME@ by the value of shell variable NAME
-render() {
-  local line out=$2
-  : >"$out"
-  while IFS= read -r line || [[ -n $line ]]; do
-    while [[ $line =~ @([A-Z_][A-Z0-9_]*)@ ]]; do
-      local name=${BASH_REMATCH[1]}
-      [[ -n ${!name+x} ]] || die "render: $1 uses unset @$name@"
-      line=${line//@$name@/${!name}}
-    done
-    printf '%s\n' "$line" >>"$out"
-  done <"$1"
-}
