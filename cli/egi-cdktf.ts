@@ -52,9 +52,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Run with this process's arguments, streams and environment; sets the exit code. */
+export function runCli(): void {
   const io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env };
   main(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) runCli();

@@ -35,10 +35,13 @@ export function assetPath(name: string): string {
 export const DEFAULT_IMAGE = (): MachineImage => MachineImage.fromRegistry({ osDistro: "ubuntu", osVersion: "22.04" });
 export const DEFAULT_FLAVOR = (): Flavor => Flavor.bestFit({ minVcpus: 1, minRamMb: 2048, minDiskGb: 20 });
 
+/** SSH_PUBLIC_KEY_FILE, else ~/.ssh/id_rsa.pub as on the docs page. */
+export const defaultPublicKeyFile = (): string => process.env.SSH_PUBLIC_KEY_FILE || "~/.ssh/id_rsa.pub";
+
 /** The key pair for `props`: from the given file, else from the default file when it exists. */
 export function exampleKeyPair(stack: TerraformStack, props: ExampleVmProps, site: EgiSite): IKeyPair | undefined {
   if (props.publicKeyFile) return new KeyPair(stack, "key", { publicKeyFile: props.publicKeyFile, site });
-  const file = process.env.SSH_PUBLIC_KEY_FILE || "~/.ssh/id_rsa.pub";
+  const file = defaultPublicKeyFile();
   if (fs.existsSync(file.replace(/^~(?=\/)/, os.homedir()))) return new KeyPair(stack, "key", { publicKeyFile: file, site });
   Annotations.of(stack).addWarning(`no ${file}: the server gets no SSH key; create one with ssh-keygen or set publicKeyFile / SSH_PUBLIC_KEY_FILE`);
   return undefined;

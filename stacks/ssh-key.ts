@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { EgiSite, type EgiSiteProps } from "../constructs/egi-site";
 import { KeyPair } from "../constructs/key-pair";
+import { defaultPublicKeyFile } from "./example-vm";
 
 export interface SshKeyStackProps {
   readonly site?: EgiSiteProps;
@@ -18,7 +19,7 @@ export class SshKeyStack extends TerraformStack {
     const site = new EgiSite(this, "site", props.site);
     const key = new KeyPair(this, "key", {
       name: props.keyName ?? "egi-key",
-      publicKeyFile: props.publicKeyFile ?? (process.env.SSH_PUBLIC_KEY_FILE || "~/.ssh/id_rsa.pub"),
+      publicKeyFile: props.publicKeyFile ?? defaultPublicKeyFile(),
       site,
     });
     new TerraformOutput(this, "key_name", { value: key.keyPairName });

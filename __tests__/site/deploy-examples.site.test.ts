@@ -5,15 +5,14 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { terraformEnv } from "../support/terraform";
+import { cdktfProject, runCdktf } from "../support/cdktf-project";
 import { adminToken, cloudSite, floatingIps, keyPair, md5Fingerprint, portsOf, securityGroupsNamed, serversNamed, userDataOf, volume } from "../support/cloud-site";
 import { cli, identitySite, mintRefreshToken, REPO, userEnv } from "../support/identity-site";
 
 const identity = identitySite();
 const site = cloudSite();
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "egi-examples-"));
+const dir = cdktfProject(path.join(REPO, "__tests__", "fixtures", "examples-app.js"));
 const keyFile = path.join(dir, "id_ed25519");
 let env: Record<string, string>;
 
@@ -43,17 +42,10 @@ const CASES: Case[] = [
   { stack: "terraform-example", image: site.appdb.older, flavor: medium },
 ];
 
-function cdktf(args: string[]) {
-  const tf = terraformEnv();
-  const r = spawnSync(path.join(REPO, "node_modules", ".bin", "cdktf"), [...args, "--auto-approve", "--skip-provider-lock"], {
-    cwd: dir,
-    env: { ...env, TF_CLI_CONFIG_FILE: tf.TF_CLI_CONFIG_FILE!, PATH: tf.PATH!, CHECKPOINT_DISABLE: "1", CI: "1" },
-    encoding: "utf8",
-    timeout: 600_000,
-  });
-  const output = `${r.stdout}${r.stderr}`;
-  if (r.status !== 0) throw new Error(`cdktf ${args.join(" ")} failed (exit ${r.status}):\n${output.slice(-3000)}`);
-  return output;
+function cdktf(args: string[]): string {
+  const r = runCdktf(dir, [...args, "--auto-approve", "--skip-provider-lock"], env, 600_000);
+  if (r.status !== 0) throw new Error(`cdktf ${args.join(" ")} failed (exit ${r.status}):\n${r.output.slice(-3000)}`);
+  return r.output;
 }
 
 const outputs = (stack: string) => JSON.parse(fs.readFileSync(path.join(dir, `${stack}.outputs.json`), "utf8"))[stack];
@@ -62,7 +54,6 @@ const publicKey = () => fs.readFileSync(`${keyFile}.pub`, "utf8");
 
 beforeAll(async () => {
   spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "egi-cdktf-e2e", "-f", keyFile]);
-  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: `node ${path.join(REPO, "__tests__", "fixtures", "examples-app.js")}`, sendCrashReports: "false" }));
   env = userEnv(identity, identity.clients.basic, {
     CHECKIN_REFRESH_TOKEN: await mintRefreshToken(identity, identity.clients.basic),
     CLOUD_SITE_JSON: path.join(process.env.SITE_DIR ?? path.join(REPO, ".site"), "cloud", "site.json"),

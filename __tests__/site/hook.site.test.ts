@@ -3,34 +3,16 @@
  * Check-in credential and no OS_TOKEN is token-authenticated, and no secret lands anywhere but the
  * 0600 token cache: not in output, cdk.tf.json, the stack folder or the Terraform state.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { TOKEN_TFVARS_FILE } from "../../auth/hook";
-import { terraformEnv } from "../support/terraform";
+import { cdktfProject, runCdktf } from "../support/cdktf-project";
 import { cli, identitySite, mintRefreshToken, REPO, userEnv } from "../support/identity-site";
 
 const site = identitySite();
-const CDKTF = path.join(REPO, "node_modules", ".bin", "cdktf");
-
-/** A user's project folder running `app` (this repo's main by default), so state and cdktf.out stay out of the repo. */
-function project(app = path.join(REPO, "dist", "main.js")): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "egi-deploy-"));
-  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: `node ${app}`, sendCrashReports: "false" }));
-  return dir;
-}
-
-function cdktf(dir: string, args: string[], env: Record<string, string>) {
-  const tf = terraformEnv();
-  const r = spawnSync(CDKTF, args, {
-    cwd: dir,
-    env: { ...env, TF_CLI_CONFIG_FILE: tf.TF_CLI_CONFIG_FILE!, PATH: tf.PATH!, CHECKPOINT_DISABLE: "1", CI: "1" },
-    encoding: "utf8",
-    timeout: 180_000,
-  });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
+/** A user's project folder running `app` (this repo's main by default). */
+const project = (app = path.join(REPO, "dist", "main.js")): string => cdktfProject(app);
+const cdktf = runCdktf;
 
 /** Every regular file below `dir` (links are not followed), minus provider binaries. */
 function files(dir: string): string[] {

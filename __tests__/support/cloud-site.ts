@@ -3,6 +3,7 @@
  * from the site's own description) for servers' user data and all projects' objects, and the
  * federated user's token for what only the owner sees (key pairs).
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHttpClient } from "../../auth/http";
@@ -88,6 +89,6 @@ export async function volume(token: string, site: CloudSite, id: string): Promis
 /** Nova's MD5 fingerprint of an OpenSSH public key line, computed here from the key bytes. */
 export function md5Fingerprint(publicKeyLine: string): string {
   const blob = Buffer.from(publicKeyLine.trim().split(/\s+/)[1], "base64");
-  const hex = require("node:crypto").createHash("md5").update(blob).digest("hex") as string;
+  const hex = createHash("md5").update(blob).digest("hex");
   return hex.match(/../g)!.join(":");
 }
