@@ -4,8 +4,8 @@
  * file and makes no HTTP call; a cold run takes a per-credential lock first, so parallel processes
  * make one refresh between them.
  */
-import type { ServerMetadata } from "openid-client";
 import { TokenCache } from "./cache";
+import { type IdentityEntry, isDiscoveryEntry, isIdentityEntry, isScopedTokenEntry } from "./cache-entries";
 import { type AccessToken, credentialId, obtainAccessToken, sha256 } from "./checkin";
 import { createHttpClient, type Fetch } from "./http";
 import { federatedLogin, listProjects, type Project, scopeToProject, type ScopedToken } from "./keystone";
@@ -22,14 +22,6 @@ export interface ScopedSession extends ScopedToken {
   /** True when the token came from the cache with no HTTP call. */
   readonly fromCache: boolean;
   readonly authUrl: string;
-}
-
-/** What the cache keeps per Check-in credential (0600; the only copy of a rotated refresh token). */
-interface IdentityEntry {
-  readonly subject: string;
-  readonly accessToken?: string;
-  readonly accessExpiresAt?: number;
-  readonly refreshToken?: string;
 }
 
 const DISCOVERY_TTL_SECONDS = 24 * 3600;
@@ -58,15 +50,15 @@ class Chain {
   }
 
   cachedScoped(projectId: string): ScopedToken | undefined {
-    const identity = this.cache.read<IdentityEntry>("identity", this.credId);
+    const identity = this.cache.read("identity", this.credId, isIdentityEntry);
     if (!identity) return undefined;
-    const scoped = this.cache.read<ScopedToken>("keystone", this.scopedKey(identity.subject, projectId));
+    const scoped = this.cache.read("keystone", this.scopedKey(identity.subject, projectId), isScopedTokenEntry);
     return scoped && this.fresh(scoped.expiresAt) ? scoped : undefined;
   }
 
   /** An access token: cached while fresh, else from the IdP with the newest refresh token we hold. */
   async accessToken(): Promise<AccessToken> {
-    const identity = this.cache.read<IdentityEntry>("identity", this.credId);
+    const identity = this.cache.read("identity", this.credId, isIdentityEntry);
     if (identity?.accessToken && this.fresh(identity.accessExpiresAt)) {
       return { accessToken: identity.accessToken, expiresAt: identity.accessExpiresAt, subject: identity.subject };
     }
@@ -78,7 +70,7 @@ class Chain {
       now: this.now,
       metadata: {
         read: (issuer) => {
-          const entry = this.cache.read<{ fetchedAt: number; metadata: ServerMetadata }>("discovery", sha256(issuer));
+          const entry = this.cache.read("discovery", sha256(issuer), isDiscoveryEntry);
           return entry && this.now() - entry.fetchedAt < DISCOVERY_TTL_SECONDS ? entry.metadata : undefined;
         },
         write: (issuer, metadata) => this.cache.write("discovery", sha256(issuer), { fetchedAt: this.now(), metadata }),
