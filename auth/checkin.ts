@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type * as OidcClient from "openid-client";
 import { EgiAuthError, isTlsTrustError, rootCause } from "./errors";
-import type { Fetch } from "./http";
+import { faultMessage, type Fetch, findHttpFault } from "./http";
 import type { CheckinCredential, CheckinSettings } from "./settings";
 
 export interface AccessToken {
@@ -80,20 +80,53 @@ function clientAuth(credential: Exclude<CheckinCredential, { kind: "access_token
   return credential.clientAuth === "client_secret_post" ? oidc.ClientSecretPost(secret) : oidc.ClientSecretBasic(secret);
 }
 
+/**
+ * openid-client's own timeout (seconds) covers a whole call, retries included: only a backstop, the
+ * per-attempt timeout (EGI_HTTP_TIMEOUT) and the retries belong to the Fetch (auth/http.ts).
+ */
+const OPENID_CLIENT_TIMEOUT_SECONDS = 600;
+
+/**
+ * The Fetch openid-client uses for this credential. Discovery is a GET, which the HTTP client may
+ * repeat after a timeout or a connection reset; the token endpoint is a POST, which it repeats only
+ * when the server surely did not process it (connection refused, 502/503/504/429).
+ *
+ * The refresh_token grant must NEVER be repeated after a timeout or a reset: Check-in rotates
+ * refresh tokens, and the first request may have been processed (the refresh token used and
+ * replaced by one we never received); sending the old one again is refresh token reuse, which the
+ * IdP may answer by revoking the whole session (grant). The client_credentials grant holds no such
+ * state (a second call only issues a second access token), so it is marked safe to repeat.
+ */
+function idpFetch(credential: Exclude<CheckinCredential, { kind: "access_token" }>, fetch: Fetch): Fetch {
+  if (credential.kind === "client_credentials") return (url, init) => fetch(url, { ...init, idempotent: true });
+  return fetch;
+}
+
 async function configuration(settings: CheckinSettings, credential: Exclude<CheckinCredential, { kind: "access_token" }>, options: CheckinOptions): Promise<OidcClient.Configuration> {
   const oidc = openidClient();
   const auth = clientAuth(credential);
+  const fetch = idpFetch(credential, options.fetch);
   const cached = options.metadata?.read(settings.issuer);
   if (cached) {
     const config = new oidc.Configuration(cached, credential.clientId, undefined, auth);
-    config[oidc.customFetch] = options.fetch as never;
+    config[oidc.customFetch] = fetch as never;
+    config.timeout = OPENID_CLIENT_TIMEOUT_SECONDS;
     return config;
   }
   const config = await oidc.discovery(new URL(settings.issuer), credential.clientId, undefined, auth, {
-    [oidc.customFetch]: options.fetch as never,
+    [oidc.customFetch]: fetch as never,
+    timeout: OPENID_CLIENT_TIMEOUT_SECONDS,
   });
   options.metadata?.write(settings.issuer, config.serverMetadata());
   return config;
+}
+
+function answeredResponse(err: unknown): Response | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const r = e as Partial<Response>;
+    if (typeof r.status === "number" && typeof r.headers?.get === "function" && "body" in r) return r as Response;
+  }
+  return undefined;
 }
 
 /** One line naming the cause and the fix; never includes a secret. */
@@ -102,6 +135,15 @@ export function describeIdpError(err: unknown, settings: CheckinSettings): EgiAu
   const oidc = openidClient();
   const issuer = settings.issuer;
   const cred = settings.credential;
+  // Retries of transient faults are over (auth/http.ts): say what each attempt met.
+  const fault = findHttpFault(err);
+  if (fault) {
+    const refresh = cred.kind === "refresh_token" && fault.method === "POST";
+    const because = refresh
+      ? "Check-in may have used the refresh token and rotated it, and repeating a refresh can revoke the session; if the next run fails with invalid_grant, get a new refresh token"
+      : undefined;
+    return new EgiAuthError(fault.unreachable ? "IDP_UNREACHABLE" : "IDP_ERROR", faultMessage(fault, `Check-in at ${issuer}`, "CHECKIN_URL", because), { cause: err });
+  }
   // An OAuth error answered in the body (400) or, for client authentication failures, as a
   // WWW-Authenticate challenge (401): both carry `error` and `error_description`.
   const oauthError =
@@ -123,6 +165,16 @@ export function describeIdpError(err: unknown, settings: CheckinSettings): EgiAu
   }
   if (isTlsTrustError(err)) {
     return new EgiAuthError("TLS_UNTRUSTED", `TLS certificate of ${new URL(issuer).host} is not trusted (${rootCause(err)}); set OS_CACERT to a PEM bundle that includes its CA`, { cause: err });
+  }
+  // An HTTP status openid-client did not expect and the HTTP client did not repeat (e.g. 500, or 404 at
+  // discovery): the Response is the cause; say its status rather than "[object Response]".
+  const response = answeredResponse(err);
+  if (response) {
+    void response.body?.cancel().catch(() => undefined);
+    if (response.status >= 500) {
+      return new EgiAuthError("IDP_ERROR", `Check-in (${issuer}) answered HTTP ${response.status} (a server error, not repeated); try again later, or check CHECKIN_URL`, { cause: err });
+    }
+    return new EgiAuthError("IDP_ERROR", `Check-in (${issuer}) gave an unusable answer (HTTP ${response.status}${err instanceof Error ? `: ${err.message}` : ""}); check CHECKIN_URL points at an OIDC issuer`, { cause: err });
   }
   if (err instanceof oidc.ClientError || err instanceof Error) {
     const network = err instanceof TypeError || (err as { name?: string }).name === "TimeoutError" || /fetch failed|ECONN|ENOTFOUND|EAI_AGAIN|timeout/i.test(rootCause(err));

@@ -4,7 +4,7 @@
  * it may scope to (`GET /v3/auth/projects`), and a project-scoped token (`POST /v3/auth/tokens`).
  */
 import { EgiAuthError, isTlsTrustError, rootCause } from "./errors";
-import type { Fetch } from "./http";
+import { faultMessage, type Fetch, findHttpFault, type HttpRequestInit } from "./http";
 import type { KeystoneSettings } from "./settings";
 
 export interface Project {
@@ -39,10 +39,19 @@ interface Attempt {
   readonly detail: string;
 }
 
-async function call(fetch: Fetch, url: string, init: RequestInit, base: string): Promise<Response> {
+/**
+ * Every Keystone request goes through here. Its POSTs are marked idempotent: a federated login or a
+ * re-scope that Keystone processed but whose answer was lost only leaves an unused token behind,
+ * so the HTTP client may repeat them after a timeout or a reset (see auth/http.ts).
+ */
+async function call(fetch: Fetch, url: string, init: HttpRequestInit, base: string): Promise<Response> {
   try {
-    return await fetch(url, init);
+    return await fetch(url, { ...init, idempotent: true });
   } catch (err) {
+    const fault = findHttpFault(err);
+    if (fault) {
+      throw new EgiAuthError(fault.unreachable ? "KEYSTONE_UNREACHABLE" : "KEYSTONE_ERROR", faultMessage(fault, `Keystone at ${base}`, "OS_AUTH_URL"), { cause: err });
+    }
     if (isTlsTrustError(err)) {
       throw new EgiAuthError("TLS_UNTRUSTED", `TLS certificate of ${new URL(base).host} is not trusted (${rootCause(err)}); set OS_CACERT to a PEM bundle with the site's CA (EGI sites use IGTF CAs)`, { cause: err });
     }

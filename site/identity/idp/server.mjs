@@ -133,9 +133,88 @@ async function readJson(req) {
   const raw = Buffer.concat(chunks).toString('utf8');
   return raw ? JSON.parse(raw) : {};
 }
-function send(res, status, body) {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
+}
+
+// ---- test-only fault injection ----------------------------------------------------------
+// POST /__test/faults {path, status?, delayMs?, reset?, retryAfter?, count?, match?, method?} -> {id}
+//   path     "token" | "/token" | "discovery" | "jwks" | "userinfo" | "introspection", or a full path
+//   status   answer this HTTP status instead of handling the request (JSON body, like oidc-provider)
+//   delayMs  wait this long first; without status/reset the request is then handled as usual (a
+//            slow IdP that still processes the request the client gave up on)
+//   reset    destroy the connection (after delayMs, if any) instead of answering
+//   retryAfter  Retry-After header (seconds) sent with status
+//   count    applied to the next `count` matching requests (default: every one until deleted);
+//            0 only counts the matching requests
+//   match    form fields a token request must carry, e.g. {refresh_token} or {client_id}, so a
+//            test's fault does not hit other tests sharing this IdP
+// GET /__test/faults: the faults with `hits` (matching requests seen) and `applied`.
+// DELETE /__test/faults: remove all; DELETE /__test/faults/<id>: remove one.
+// Faulted requests are counted in /__test/stats like any other.
+let faults = [];
+let nextFaultId = 1;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function faultPath(p) {
+  const name = String(p ?? '').replace(/^\//, '');
+  if (Object.hasOwn(NAMED, name)) return NAMED[name];
+  if (!String(p ?? '').startsWith('/')) throw new RangeError(`fault path ${JSON.stringify(p)}: use token, discovery, jwks, userinfo, introspection or a path`);
+  return p;
+}
+
+function addFault(body) {
+  const f = { id: String(nextFaultId++), path: faultPath(body.path), method: body.method ? String(body.method).toUpperCase() : undefined, hits: 0, applied: 0 };
+  if (body.status !== undefined) {
+    if (!Number.isInteger(body.status) || body.status < 200 || body.status > 599) throw new RangeError('status must be an HTTP status');
+    f.status = body.status;
+  }
+  if (body.delayMs !== undefined) {
+    if (!Number.isInteger(body.delayMs) || body.delayMs < 0 || body.delayMs > 120_000) throw new RangeError('delayMs must be 0..120000');
+    f.delayMs = body.delayMs;
+  }
+  if (body.reset) f.reset = true;
+  if (body.retryAfter !== undefined) f.retryAfter = String(body.retryAfter);
+  if (body.count !== undefined && body.count !== null) {
+    if (!Number.isInteger(body.count) || body.count < 0) throw new RangeError('count must be a whole number');
+    f.count = body.count;
+  }
+  if (body.match !== undefined) {
+    if (typeof body.match !== 'object' || !body.match) throw new RangeError('match must be an object of form fields');
+    f.match = Object.fromEntries(Object.entries(body.match).map(([k, v]) => [k, String(v)]));
+  }
+  if (f.status === undefined && f.delayMs === undefined && !f.reset && f.count !== 0) throw new RangeError('a fault needs status, delayMs or reset (or count 0 to only count)');
+  faults.push(f);
+  return f;
+}
+
+/** Counts the request against every fault it matches; returns the first one still to apply. */
+function takeFault(pathname, method, form) {
+  let chosen;
+  for (const f of faults) {
+    if (f.path !== pathname || (f.method && f.method !== method)) continue;
+    if (f.match && !(form && Object.entries(f.match).every(([k, v]) => form.get(k) === v))) continue;
+    f.hits++;
+    if (!chosen && (f.count === undefined || f.applied < f.count)) {
+      f.applied++;
+      chosen = f;
+    }
+  }
+  return chosen;
+}
+
+/** True when the fault answered (or dropped) the request; false: handle it as usual. */
+async function applyFault(f, req, res) {
+  if (f.delayMs) await sleep(f.delayMs);
+  if (f.reset) { req.socket.destroy(); return true; }
+  if (f.status !== undefined) {
+    const headers = f.retryAfter !== undefined ? { 'retry-after': f.retryAfter } : {};
+    const error = f.status === 429 ? 'slow_down' : f.status === 500 ? 'server_error' : f.status > 500 ? 'temporarily_unavailable' : 'invalid_request';
+    send(res, f.status, { error, error_description: `fault ${f.id} injected by a test` }, headers);
+    return true;
+  }
+  return false;
 }
 
 async function mintRefreshToken({ client_id: clientId, scope }) {
@@ -178,33 +257,61 @@ async function handleTest(req, res, pathname) {
     if (route === 'POST /__test/stats/reset') { stats = { since: new Date().toISOString(), paths: {} }; return send(res, 200, statsView()); }
     if (route === 'POST /__test/refresh-token') return send(res, ...(await mintRefreshToken(await readJson(req))));
     if (route === 'POST /__test/revoke') return send(res, ...(await revokeRefreshToken(await readJson(req))));
+    if (route === 'POST /__test/faults') return send(res, 200, addFault(await readJson(req)));
+    if (route === 'GET /__test/faults') return send(res, 200, { faults });
+    if (route === 'DELETE /__test/faults') { const removed = faults.length; faults = []; return send(res, 200, { removed }); }
+    if (req.method === 'DELETE' && pathname.startsWith('/__test/faults/')) {
+      const id = pathname.slice('/__test/faults/'.length);
+      const before = faults.length;
+      faults = faults.filter((f) => f.id !== id);
+      return send(res, 200, { removed: before - faults.length });
+    }
     return send(res, 404, { error: `no test route ${route}` });
   } catch (err) {
-    console.error('test api error', err);
-    return send(res, err instanceof SyntaxError ? 400 : 500, { error: String(err.message ?? err) });
+    const badRequest = err instanceof SyntaxError || err instanceof RangeError;
+    if (!badRequest) console.error('test api error', err);
+    return send(res, badRequest ? 400 : 500, { error: String(err.message ?? err) });
   }
 }
 
 // ---- HTTPS server -------------------------------------------------------------------------
 const callback = provider.callback();
-const server = https.createServer({ key: fs.readFileSync(cfg.keyFile), cert: fs.readFileSync(cfg.certFile) }, (req, res) => {
+const server = https.createServer({ key: fs.readFileSync(cfg.keyFile), cert: fs.readFileSync(cfg.certFile) }, async (req, res) => {
   const pathname = new URL(req.url, 'https://x').pathname;
   if (pathname.startsWith('/__test/')) return handleTest(req, res, pathname);
   stats.paths[pathname] = (stats.paths[pathname] ?? 0) + 1;
   if (MOUNT && !(pathname === MOUNT || pathname.startsWith(`${MOUNT}/`))) return send(res, 404, { error: 'not found' });
   if (MOUNT) { req.originalUrl = req.url; req.url = req.url.slice(MOUNT.length) || '/'; }
-  if (req.method === 'POST' && pathname === NAMED.token) return strictTokenRequest(req, res);
+  const tokenRequest = req.method === 'POST' && pathname === NAMED.token;
+  if (faults.length) {
+    let form;
+    if (tokenRequest) {
+      try {
+        req.body = await readBody(req);
+        form = new URLSearchParams(req.body);
+      } catch (err) {
+        return send(res, 400, { error: 'invalid_request', error_description: String(err.message ?? err) });
+      }
+    }
+    const fault = takeFault(pathname, req.method, form);
+    if (fault && (await applyFault(fault, req, res))) return undefined;
+  }
+  if (tokenRequest) return strictTokenRequest(req, res);
   return callback(req, res);
 });
+
+async function readBody(req) {
+  const chunks = [];
+  for await (const c of req) chunks.push(c);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 // oidc-provider accepts client_secret_basic and client_secret_post interchangeably; Check-in-like
 // strictness makes a client library's choice of method testable. The body is read here and handed
 // over as req.body (oidc-provider falls back to it when the stream is already consumed).
 async function strictTokenRequest(req, res) {
   try {
-    const chunks = [];
-    for await (const c of req) chunks.push(c);
-    req.body = Buffer.concat(chunks).toString('utf8');
+    if (req.body === undefined) req.body = await readBody(req);
     const form = new URLSearchParams(req.body);
     const auth = req.headers.authorization ?? '';
     let clientId = form.get('client_id');
@@ -224,6 +331,6 @@ async function strictTokenRequest(req, res) {
   return callback(req, res);
 }
 server.listen(cfg.port, '127.0.0.1', () => console.log(`idp listening ${ISSUER} pid ${process.pid}`));
-const stop = () => server.close(() => process.exit(0));
+const stop = () => { server.close(() => process.exit(0)); server.closeAllConnections(); };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
