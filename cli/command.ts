@@ -48,31 +48,81 @@ export const SETTINGS_HELP = `Settings (flag, or env var; flags win):
 Secrets, from the environment only (never flags, which any user can see with ps):
   CHECKIN_REFRESH_TOKEN (OIDC_REFRESH_TOKEN), CHECKIN_CLIENT_SECRET (OIDC_CLIENT_SECRET),
   CHECKIN_ACCESS_TOKEN (OIDC_ACCESS_TOKEN)
-Cache: EGI_CDKTF_CACHE_DIR [default $XDG_CACHE_HOME/egi-cdktf]; EGI_TOKEN_MIN_VALIDITY seconds [300]`;
+Cache: EGI_CDKTF_CACHE_DIR [default $XDG_CACHE_HOME/egi-cdktf]; EGI_TOKEN_MIN_VALIDITY seconds a
+  token must stay valid [1800]; EGI_HTTP_TIMEOUT seconds per request [30]`;
+
+/** What a secret-looking flag (normalised: lower case, no `-`/`_`, prefix dropped) should be instead. */
+const SECRET_FLAGS: Readonly<Record<string, string>> = {
+  refreshtoken: "set CHECKIN_REFRESH_TOKEN in the environment instead",
+  clientsecret: "set CHECKIN_CLIENT_SECRET in the environment instead",
+  secret: "set CHECKIN_CLIENT_SECRET in the environment instead",
+  accesstoken: "set CHECKIN_ACCESS_TOKEN in the environment instead",
+  token: "set CHECKIN_REFRESH_TOKEN (or CHECKIN_ACCESS_TOKEN) in the environment instead",
+  authtoken: "set CHECKIN_REFRESH_TOKEN (or CHECKIN_ACCESS_TOKEN) in the environment instead",
+  password: "egi-cdktf logs in with Check-in, not a password: set CHECKIN_REFRESH_TOKEN in the environment instead",
+  passwd: "egi-cdktf logs in with Check-in, not a password: set CHECKIN_REFRESH_TOKEN in the environment instead",
+};
+/** Prefixes people put on those names: OIDC_* (oidc-agent, fedcloudclient), CHECKIN_*, OS_* (openstack CLI). */
+const SECRET_PREFIXES = ["checkin", "oidc", "egi", "os"];
+
+/**
+ * Refuse a secret passed as a flag (`--refresh-token X`, `--client-secret=X`, `--OIDC_REFRESH_TOKEN`,
+ * `-password X`, ...) among `args` (egi-cdktf's own arguments, before any `--`), naming the variable
+ * to set instead. The message shows the flag's name only, never its value.
+ */
+export function rejectSecretFlags(args: readonly string[]): void {
+  for (const arg of args) {
+    const secret = secretFlag(arg);
+    if (secret) throw new UsageError(`${secret.flag} is refused: a secret on the command line is visible to every user of this machine (ps); ${secret.advice}`);
+  }
+}
+
+/** The flag's name as typed (without `=value`) and the advice, when `arg` is a secret-looking flag. */
+export function secretFlag(arg: string): { flag: string; advice: string } | undefined {
+  const match = /^(--?)([A-Za-z][\w-]*)(=|$)/.exec(arg);
+  if (!match) return undefined;
+  const key = match[2].toLowerCase().replace(/[-_]/g, "");
+  const prefix = SECRET_PREFIXES.find((p) => key.startsWith(p) && SECRET_FLAGS[key.slice(p.length)]);
+  const advice = SECRET_FLAGS[prefix ? key.slice(prefix.length) : key];
+  return advice ? { flag: match[1] + match[2], advice } : undefined;
+}
+
+/** Short and a plain word: fine to repeat in a message. Anything else could be a pasted secret. */
+export const plainArg = (arg: string): boolean => arg.length <= 24 && /^[\w.,:/@+=-]*$/.test(arg) && !secretFlag(arg);
+
+/** `"arg"` for a message, unless it could be a secret: then only its length. */
+export function showArg(arg: string): string {
+  return plainArg(arg) ? `"${arg}"` : `(${arg.length} characters, not shown in case it is a secret)`;
+}
 
 type ExtraOptions = NonNullable<ParseArgsConfig["options"]>;
 
 /** Parse the shared setting flags plus `extra`; unknown flags are usage errors. */
 export function parseFlags(argv: string[], extra: ExtraOptions = {}, allowPositionals = false) {
+  rejectSecretFlags(argv);
   const options: ExtraOptions = { help: { type: "boolean", short: "h" }, ...extra };
   for (const flag of Object.keys(SETTING_FLAGS)) options[flag] = { type: "string" };
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals, strict: true });
-    const overrides: Record<string, string | undefined> = {};
-    const keys: Record<keyof typeof SETTING_FLAGS, keyof SettingOverrides> = {
-      "checkin-url": "checkinUrl",
-      "client-id": "clientId",
-      "client-auth": "clientAuth",
-      scope: "scope",
-      "auth-url": "authUrl",
-      "project-id": "projectId",
-      "identity-provider": "identityProvider",
-      protocol: "protocol",
-      "ca-file": "caFile",
-    };
-    for (const [flag, key] of Object.entries(keys)) overrides[key] = values[flag] as string | undefined;
-    return { values, positionals, overrides: overrides as SettingOverrides, help: Boolean(values.help) };
-  } catch (err) {
-    throw new UsageError((err as Error).message.split("\n")[0]);
-  }
+  const { values, positionals } = (() => {
+    try {
+      return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message.split("\n")[0]);
+    }
+  })();
+  // Checked here, not by parseArgs, whose message would repeat the argument: it may be a pasted token.
+  if (!allowPositionals && positionals.length > 0) throw new UsageError(`unexpected argument ${showArg(positionals[0])}`);
+  const overrides: Record<string, string | undefined> = {};
+  const keys: Record<keyof typeof SETTING_FLAGS, keyof SettingOverrides> = {
+    "checkin-url": "checkinUrl",
+    "client-id": "clientId",
+    "client-auth": "clientAuth",
+    scope: "scope",
+    "auth-url": "authUrl",
+    "project-id": "projectId",
+    "identity-provider": "identityProvider",
+    protocol: "protocol",
+    "ca-file": "caFile",
+  };
+  for (const [flag, key] of Object.entries(keys)) overrides[key] = values[flag] as string | undefined;
+  return { values, positionals, overrides: overrides as SettingOverrides, help: Boolean(values.help) };
 }

@@ -3,7 +3,7 @@
  * get-token.py / get-projects.py scripts. Usage errors and auth errors print one line, no stack.
  */
 import { EgiAuthError } from "../auth/errors";
-import { type Command, type Io, UsageError } from "./command";
+import { type Command, type Io, rejectSecretFlags, showArg, UsageError } from "./command";
 import { contextCommand } from "./commands/context";
 import { envCommand } from "./commands/env";
 import { execCommand } from "./commands/exec";
@@ -27,7 +27,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   try {
-    if (!command) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+    if (!command) {
+      // A command's own flags are checked for secrets by parseFlags; this is `egi-cdktf --token X ...`.
+      rejectSecretFlags([name]);
+      throw new UsageError(`unknown command ${showArg(name)}; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+    }
     const beforeDash = rest.indexOf("--") >= 0 ? rest.slice(0, rest.indexOf("--")) : rest;
     if (beforeDash.includes("--help") || beforeDash.includes("-h")) {
       io.stdout(`${command.usage}\n`);
