@@ -14,6 +14,8 @@ IDP_AT_TTL=${IDP_AT_TTL:-3600}
 T_START=$(now_ms)
 TEST_SUB=3f9a1c6e2b7d4e8f0a5c9b1d2e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f@egi.eu
 UP_KEY="idp=$IDP_PORT keystone=$KEYSTONE_PORT state=$STATE"
+# The templates and settings the running Keystone was rendered from: a change re-renders and restarts it.
+TEMPLATE_KEY="short=$KEYSTONE_SHORT_PORT/$KEYSTONE_SHORT_TTL $(cat "$IDENTITY_DIR"/keystone/*.in | sha256sum | cut -c1-16)"
 
 fail_logs() { # fail_logs MESSAGE LOGFILE...
   local msg=$1 f; shift
@@ -27,7 +29,7 @@ fail_logs() { # fail_logs MESSAGE LOGFILE...
 if [[ -s $STATE/site.json && -s $STATE/run/up.key ]] && pid_alive "$IDP_PID" && pid_alive "$APACHE_PID"; then
   [[ "$(cat "$STATE/run/up.key")" == "$UP_KEY" ]] \
     || die "already running with other settings ($(cat "$STATE/run/up.key")); run site/identity/down.sh first"
-  if idp_healthy && keystone_healthy; then
+  if idp_healthy && keystone_healthy && [[ "$(cat "$STATE/run/template.key" 2>/dev/null)" == "$TEMPLATE_KEY" ]]; then
     log "already up ($(( $(now_ms) - T_START )) ms): $STATE/site.json"
     exit 0
   fi
@@ -115,7 +117,7 @@ keystone_init_db
 phase_end
 
 phase_start apache-start
-if ! keystone_healthy || ! pid_alive "$APACHE_PID"; then
+if ! keystone_healthy || ! pid_alive "$APACHE_PID" || [[ "$(apache_config_sum)" != "$(cat "$STATE/run/apache.config-sum" 2>/dev/null)" ]]; then
   if pid_alive "$APACHE_PID"; then "$IDENTITY_DIR/down.sh" --apache-only; fi
   apache_start
 fi
@@ -162,7 +164,8 @@ jq -n --arg issuer "$ISSUER" --arg ca "$STATE/pki/ca.pem" --arg ks "$KEYSTONE_UR
   --arg openrc "$STATE/admin-openrc" --arg pw "$ADMIN_PASSWORD" --slurpfile obj "$STATE/keystone-objects.json" \
   --arg bs "$BASIC_SECRET" --arg ps "$POST_SECRET" --arg ss "$SERVICE_SECRET" \
   --arg admin "https://127.0.0.1:$IDP_PORT/__test" --arg state "$STATE" --arg sub "$TEST_SUB" \
-  --arg ent "$ENTITLEMENT" --arg oidcOnly "$OIDC_ONLY_IDP" --argjson idpPort "$IDP_PORT" --argjson ksPort "$KEYSTONE_PORT" '{
+  --arg ent "$ENTITLEMENT" --arg oidcOnly "$OIDC_ONLY_IDP" --argjson idpPort "$IDP_PORT" --argjson ksPort "$KEYSTONE_PORT" \
+  --arg ksShort "$KEYSTONE_SHORT_URL/v3" --argjson ksShortPort "$KEYSTONE_SHORT_PORT" --argjson ksShortTtl "$KEYSTONE_SHORT_TTL" '{
     issuer: $issuer,
     discoveryUrl: ($issuer + "/.well-known/openid-configuration"),
     tokenEndpoint: ($issuer + "/protocol/openid-connect/token"),
@@ -171,6 +174,7 @@ jq -n --arg issuer "$ISSUER" --arg ca "$STATE/pki/ca.pem" --arg ks "$KEYSTONE_UR
       authUrl: $ks, identityProvider: "egi.eu", protocol: "openid",
       federatedAuthUrl: ($ks + "/OS-FEDERATION/identity_providers/egi.eu/protocols/openid/auth"),
       identityProviderOidcOnly: $oidcOnly,
+      shortLived: { authUrl: $ksShort, tokenTtlSeconds: $ksShortTtl, authorizationTtlMinutes: 720 },
       adminOpenrc: $openrc,
       admin: { username: "admin", password: $pw, projectName: "admin", userDomainName: "Default",
                projectDomainName: "Default", regionName: "RegionOne" },
@@ -186,11 +190,12 @@ jq -n --arg issuer "$ISSUER" --arg ca "$STATE/pki/ca.pem" --arg ks "$KEYSTONE_UR
     keystoneAccessLog: ($state + "/log/keystone-access.log"),
     logs: { idp: ($state + "/log/idp.log"), keystone: ($state + "/log/keystone.log"),
             apacheError: ($state + "/log/apache-error.log") },
-    ports: { idp: $idpPort, keystone: $ksPort },
+    ports: { idp: $idpPort, keystone: $ksPort, keystoneShortLived: $ksShortPort },
     stateDir: $state }' >"$STATE/site.json.tmp"
 mv "$STATE/site.json.tmp" "$STATE/site.json"
 umask 022
 printf '%s' "$UP_KEY" >"$STATE/run/up.key"
+printf '%s' "$TEMPLATE_KEY" >"$STATE/run/template.key"
 phase_end
 
 log "up in $(( $(now_ms) - T_START )) ms: IdP $ISSUER, Keystone $KEYSTONE_URL/v3, $STATE/site.json"

@@ -6,9 +6,14 @@ SITE_DIR=${SITE_DIR:-$PROJECT_DIR/.site}
 STATE=$SITE_DIR/identity
 IDP_PORT=${IDP_PORT:-8443}
 KEYSTONE_PORT=${KEYSTONE_PORT:-35357}
+# the same Keystone (database, keys) on a second port issuing short-lived tokens, for tests of deploys
+# that outlive their token (a site with a short [token] expiration)
+KEYSTONE_SHORT_PORT=${KEYSTONE_SHORT_PORT:-35358}
+KEYSTONE_SHORT_TTL=${KEYSTONE_SHORT_TTL:-60}
 REALM_PATH=/auth/realms/egi
 ISSUER=https://127.0.0.1:$IDP_PORT$REALM_PATH
 KEYSTONE_URL=http://127.0.0.1:$KEYSTONE_PORT
+KEYSTONE_SHORT_URL=http://127.0.0.1:$KEYSTONE_SHORT_PORT
 ENTITLEMENT='urn:mace:egi.eu:group:vo.example:role=member#aai.egi.eu'
 # second Keystone IdP with only protocol `oidc`; its remote id comes from Apache (SetEnv), not the token
 OIDC_ONLY_IDP=egi.eu-oidc

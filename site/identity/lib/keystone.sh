@@ -22,8 +22,10 @@ ks_manage() { # ks_manage LOGNAME ARGS... (eventlet prints a harmless traceback 
 
 keystone_render() {
   mkdir -p "$KS_DIR/fernet-keys" "$KS_DIR/credential-keys" "$STATE/apache"
-  render "$IDENTITY_DIR/keystone/keystone.conf.in" "$KS_CONF"
-  render "$IDENTITY_DIR/keystone/keystone.wsgi.in" "$STATE/apache/keystone.wsgi"
+  TOKEN_EXPIRATION=3600 render "$IDENTITY_DIR/keystone/keystone.conf.in" "$KS_CONF"
+  TOKEN_EXPIRATION=$KEYSTONE_SHORT_TTL render "$IDENTITY_DIR/keystone/keystone.conf.in" "$KS_DIR/keystone-short.conf"
+  KS_CONF_FILE=$KS_CONF render "$IDENTITY_DIR/keystone/keystone.wsgi.in" "$STATE/apache/keystone.wsgi"
+  KS_CONF_FILE=$KS_DIR/keystone-short.conf render "$IDENTITY_DIR/keystone/keystone.wsgi.in" "$STATE/apache/keystone-short.wsgi"
   JWKS_URI=$ISSUER/protocol/openid-connect/certs
   render "$IDENTITY_DIR/keystone/httpd.conf.in" "$STATE/apache/httpd.conf"
   chmod 600 "$STATE/apache/httpd.conf"   # holds the mod_auth_openidc passphrase; read by root only
@@ -71,9 +73,14 @@ keystone_bootstrap() {
   touch "$KS_DIR/.bootstrapped"
 }
 
+# What the running Apache loaded: a change in a rendered config file means a restart.
+apache_config_sum() { cat "$STATE/apache/httpd.conf" "$STATE/apache/"*.wsgi "$KS_CONF" "$KS_DIR/keystone-short.conf" | sha256sum | cut -c1-64; }
+
 apache_start() {
   if pid_alive "$APACHE_PID"; then return 0; fi
   port_busy "$KEYSTONE_PORT" && die "port $KEYSTONE_PORT is already in use by another process (KEYSTONE_PORT=...)"
+  port_busy "$KEYSTONE_SHORT_PORT" && die "port $KEYSTONE_SHORT_PORT is already in use by another process (KEYSTONE_SHORT_PORT=...)"
+  apache_config_sum >"$STATE/run/apache.config-sum"
   rm -f "$APACHE_PID"
   # Our httpd.conf references no ${APACHE_*} variable; Debian's binary only needs them for its own
   # /etc/apache2 layout. Set the usual ones anyway so nothing falls back to /var/run/apache2.
