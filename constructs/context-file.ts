@@ -3,6 +3,9 @@
  * image, ...) pinned next to the app and committed with it, like aws-cdk's cdk.context.json. A value
  * once found stays until removed with `egi-cdktf context reset`, so synth is stable across runs
  * and works offline; a missing one is looked up when the hook has a token.
+ *
+ * The file is edited by hand and merged by git, so nothing here trusts its shape: `get` returns
+ * `unknown`, and the lookups check each answer before using it (see site-lookup.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -32,12 +35,18 @@ export class ContextFile {
     }
   }
 
+  /** Whether the file exists (an absent file reads as empty). */
+  exists(): boolean {
+    return fs.existsSync(this.file);
+  }
+
   has(key: string): boolean {
     return Object.prototype.hasOwnProperty.call(this.load(), key);
   }
 
-  get<T>(key: string): T | undefined {
-    return this.load()[key] as T | undefined;
+  /** The value at `key` as the file holds it: any JSON value, unchecked. */
+  get(key: string): unknown {
+    return this.has(key) ? this.load()[key] : undefined;
   }
 
   keys(): string[] {
@@ -49,10 +58,14 @@ export class ContextFile {
     this.save();
   }
 
-  /** Remove entries whose key contains `filter` (all when undefined); returns the removed keys. */
+  /**
+   * Remove entries whose key contains `filter` (all when undefined); returns the removed keys.
+   * Writes the file only when something was removed: a missing file is not created.
+   */
   reset(filter?: string): string[] {
     const values = this.load();
     const removed = Object.keys(values).filter((k) => filter === undefined || k.includes(filter));
+    if (removed.length === 0) return removed;
     for (const k of removed) delete values[k];
     this.save();
     return removed;

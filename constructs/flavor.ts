@@ -10,15 +10,21 @@ export interface IFlavor {
 }
 
 export interface ExactFlavorSpec {
+  /** vCPUs, at least 1. */
   readonly vcpus: number;
+  /** RAM in MB (2048 for 2 GB), at least 128: smaller values are taken for GB and refused. */
   readonly ramMb: number;
+  /**
+   * Root disk in GB, at least 1. Zero-disk (boot-from-volume) flavors cannot be matched exactly:
+   * use `Flavor.fromName` or `Flavor.fromId` for them.
+   */
   readonly diskGb: number;
 }
 
 export interface FlavorRequirements {
   /** @default 1 */
   readonly minVcpus?: number;
-  /** @default 0 */
+  /** RAM in MB (2048 for 2 GB): 0, or at least 128 (smaller values are taken for GB and refused). @default 0 */
   readonly minRamMb?: number;
   /** @default 0 */
   readonly minDiskGb?: number;
@@ -48,21 +54,37 @@ export abstract class Flavor {
   /**
    * The flavor with exactly these vCPUs, RAM and disk (plan-time data source), as the docs page's
    * Terraform example selects it. The provider fails when several flavors match without naming
-   * them; with a Check-in credential the hook checks this before synth and names them.
+   * them; so before every synth with a Check-in credential the hook checks the site's flavors and
+   * names them (nothing is pinned in egi-cdktf.context.json; without a credential the check is
+   * skipped and the data source alone decides at plan).
+   *
+   * `ramMb` and `diskGb` must not be 0: the provider's data source ignores zero-valued filters, so
+   * it would match flavors of any size. Use `Flavor.fromName` or `Flavor.fromId` for zero-disk
+   * (boot-from-volume) flavors.
    */
   public static exact(spec: ExactFlavorSpec): Flavor {
-    for (const [prop, value] of Object.entries(spec)) checkCount(`Flavor.exact: ${prop}`, value, prop === "vcpus" ? 1 : 0);
+    for (const prop of ["vcpus", "ramMb", "diskGb"] as const) checkCount(`Flavor.exact: ${prop}`, spec[prop], prop === "vcpus" ? 1 : 0);
+    for (const [prop, what] of [["ramMb", "RAM"], ["diskGb", "disk"]] as const) {
+      if (spec[prop] === 0) {
+        const fix = prop === "diskGb" ? "for a zero-disk (boot-from-volume) flavor use Flavor.fromName or Flavor.fromId" : "give the flavor's RAM in MB, or use Flavor.fromName or Flavor.fromId";
+        throw new Error(`Flavor.exact: ${prop} is 0, a value the provider's flavor data source ignores (it would match flavors of any ${what} size); ${fix}`);
+      }
+    }
+    checkMegabytes("Flavor.exact: ramMb", spec.ramMb);
     return new DataFlavor({ vcpus: spec.vcpus, ram: spec.ramMb, disk: spec.diskGb }, `with exactly ${spec.vcpus} vCPUs, ${spec.ramMb} MB RAM, ${spec.diskGb} GB disk`, spec);
   }
 
   /**
    * The smallest flavor with at least these resources, ordered as `fedcloud select flavor` orders
    * (GPUs, then vCPUs, RAM, disk; then name). Resolved through Nova at synth and pinned in
-   * egi-cdktf.context.json; `egi-cdktf context reset flavor-best-fit` looks it up again.
+   * egi-cdktf.context.json; `egi-cdktf context reset flavor-best-fit` looks it up again. While it
+   * is unknown (no pin, no Check-in credential) the id is a placeholder, and a `VirtualMachine`
+   * using it fails at `terraform plan`, before anything is created.
    */
   public static bestFit(req: FlavorRequirements): Flavor {
     const spec = { minVcpus: req.minVcpus ?? 1, minRamMb: req.minRamMb ?? 0, minDiskGb: req.minDiskGb ?? 0, gpus: req.gpus ?? 0 };
     for (const [prop, value] of Object.entries(spec)) checkCount(`Flavor.bestFit: ${prop}`, value, prop === "minVcpus" ? 1 : 0);
+    if (spec.minRamMb !== 0) checkMegabytes("Flavor.bestFit: minRamMb", spec.minRamMb);
     return new BestFitFlavor(spec);
   }
 
@@ -72,6 +94,13 @@ export abstract class Flavor {
 
 function checkCount(what: string, value: number, min: number): void {
   if (!Number.isInteger(value) || value < min) throw new Error(`${what} must be a whole number >= ${min}, got ${value}`);
+}
+
+/** No flavor has less RAM than this many MB; a smaller number is a size in GB. */
+const MIN_RAM_MB = 128;
+
+function checkMegabytes(what: string, value: number): void {
+  if (value < MIN_RAM_MB) throw new Error(`${what} is in MB; ${value} looks like GB: use ${value * 1024}`);
 }
 
 const describe = (f: FlavorInfo) => `${f.name} (${f.vcpus} vCPU, ${f.ram} MB, ${f.disk} GB${f.gpus ? `, ${f.gpus} GPU` : ""})`;
@@ -99,30 +128,29 @@ class DataFlavor extends Flavor {
     const { dataSource, created } = sharedDataSource(scope, "flavor", { filter: this.filter, site: site?.node.path }, (stack, id) =>
       new DataOpenstackComputeFlavorV2(stack, id, { ...this.filter, provider: site?.provider }),
     );
-    if (created && this.exact) this.checkUnique(scope, site);
+    if (created && this.exact) this.checkUnique(scope, dataSource, site);
     return { flavorId: dataSource.id };
   }
 
-  private checkUnique(scope: Construct, given?: EgiSite): void {
+  /** A check, not a pinned lookup: the site's flavors can change, and the data source reads them at every plan. */
+  private checkUnique(scope: Construct, dataSource: DataOpenstackComputeFlavorV2, given?: EgiSite): void {
     const site = siteFor(scope, given, EgiSite.isEgiSite, "Flavor.exact");
     const spec = this.exact!;
-    site.lookups.add(scope, {
+    site.lookups.addCheck(scope, {
       kind: "flavor-exact",
-      query: { ...spec },
-      dummy: PENDING_FLAVOR_ID,
       description: `the flavor ${this.description}`,
-      resolve: async (api) => {
+      check: async (api) => {
         const all = await api.flavors();
         const matches = all
           .filter((f) => f.vcpus === spec.vcpus && f.ram === spec.ramMb && f.disk === spec.diskGb)
           .sort((a, b) => a.name.localeCompare(b.name));
-        if (matches.length === 1) return matches[0].id;
+        if (matches.length === 1) return;
         if (matches.length === 0) {
           throw new Error(`no flavor matches; the site has ${all.map(describe).join(", ") || "none"}: use Flavor.bestFit or Flavor.fromName`);
         }
         throw new Error(`${matches.length} flavors match: ${matches.map((f) => `${f.name} (${f.id})`).join(", ")}; use Flavor.fromName or Flavor.fromId to pick one`);
       },
-    });
+    }, dataSource);
   }
 }
 
@@ -136,6 +164,7 @@ class BestFitFlavor extends Flavor {
     const r = this.req;
     const flavorId = site.lookups.addString(scope, {
       kind: "flavor-best-fit",
+      source: "Flavor.bestFit",
       query: { ...r },
       dummy: PENDING_FLAVOR_ID,
       description: `the smallest flavor with at least ${r.minVcpus} vCPUs, ${r.minRamMb} MB RAM, ${r.minDiskGb} GB disk${r.gpus ? `, ${r.gpus} GPUs` : ""}`,

@@ -11,8 +11,15 @@ export interface FloatingIpProps {
    */
   readonly pool: string;
   /**
-   * The Neutron port to associate the address with: the server's port on its network, e.g.
-   * `server.network.get(0).port` of an `openstack_compute_instance_v2` (a token is fine).
+   * The Neutron port to associate the address with: the server's port on its network (a token is
+   * fine). `server.network.get(0).port` is empty unless the server was created with a port, so look
+   * the port up as `VirtualMachine.addFloatingIp` does, with the networking port data source:
+   *
+   *     const port = new DataOpenstackNetworkingPortV2(scope, "port", {
+   *       deviceId: server.id,                      // the port belongs to the server
+   *       networkId: server.network.get(0).uuid,    // on this network, should it have several ports
+   *     });
+   *     new FloatingIp(scope, "ip", { pool: "public", portId: port.id });
    */
   readonly portId: string;
   /**
@@ -46,7 +53,7 @@ export class FloatingIp extends Construct {
       throw new Error(`FloatingIp ${this.node.path}: pool is empty; give the external network's name, as \`openstack network list --external\` shows (e.g. "public")`);
     }
     if (!Token.isUnresolved(props.portId) && (props.portId ?? "").trim() === "") {
-      throw new Error(`FloatingIp ${this.node.path}: portId is empty; give the server's port id, e.g. server.network.get(0).port`);
+      throw new Error(`FloatingIp ${this.node.path}: portId is empty; give the server's port id, e.g. the id of an openstack_networking_port_v2 data source with device_id = the server's id and network_id = its network's id (VirtualMachine.addFloatingIp does this)`);
     }
     this.resource = new NetworkingFloatingipV2(this, "Resource", { pool: props.pool, provider: props.site?.provider });
     this.association = new NetworkingFloatingipAssociateV2(this, "Association", {

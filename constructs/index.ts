@@ -2,8 +2,9 @@
  * The construct library's public entry point: `import { VirtualMachine, MachineImage, ... } from "./constructs"`.
  *
  * Every export is named. Left out on purpose, so they can change without breaking apps: the helpers
- * marked `@internal` (`renderCloudConfig`, `validateCloudConfig`, `decodeUtf8Text`, `YAML_OPTIONS`)
- * and the synth-time lookup plumbing (`site-lookup.ts`, `site-api.ts`, `contextFilePath`, `contextFileOf`).
+ * marked `@internal` (`renderCloudConfig`, `validateCloudConfig`, `decodeUtf8Text`, `YAML_OPTIONS`),
+ * the synth-time lookup plumbing (`site-lookup.ts`, `site-api.ts`, `contextFilePath`, `contextFileOf`)
+ * and the checks behind one-line errors (`site-names.ts`, `describe-value.ts`).
  *
  * ESCAPE HATCH: anything not wrapped here (server groups, routers, load balancers, DNS, ...) is
  * written with the generated provider classes. Import them one module per resource, from

@@ -6,6 +6,7 @@ import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { ComputeKeypairV2 } from "../.gen/providers/openstack/compute-keypair-v2";
 import { EgiSite } from "./egi-site";
+import { claimSiteName, type SiteNameKind } from "./site-names";
 
 /** A Nova key pair, by name: what `openstack server create --key-name` takes. */
 export interface IKeyPair {
@@ -16,7 +17,8 @@ export interface IKeyPair {
 export interface KeyPairProps {
   /**
    * The key pair's name in Nova (letters, digits, `-`, `_` and spaces; at most 255 characters).
-   * Nova key pairs belong to the user, not the project: the name must be unique among yours.
+   * Nova key pairs belong to the user, not the project: the name must be unique among yours, and
+   * synth fails when two KeyPairs of the app create the same name at the same site.
    * @default derived from the construct path, e.g. "mystack-web-key"
    */
   readonly name?: string;
@@ -67,6 +69,7 @@ const KEY_TYPES = [
   "sk-ecdsa-sha2-nistp256@openssh.com",
 ];
 const NOVA_NAME = /^[A-Za-z0-9_\- ]{1,255}$/;
+const KEY_PAIR_NAMES: SiteNameKind = { className: "KeyPair", object: "key pair", scope: "user", where: "at the same site (Nova key pair names are per user)" };
 const GENERATE = Symbol("KeyPair.generate");
 
 /**
@@ -122,6 +125,7 @@ export class KeyPair extends Construct implements IKeyPair {
     }
     const publicKey = generate ? undefined : this.readPublicKey(props);
 
+    claimSiteName(this, name, props.site, KEY_PAIR_NAMES);
     this.resource = new ComputeKeypairV2(this, "Resource", { name, publicKey, provider: props.site?.provider });
     this.keyPairName = this.resource.name;
     this.fingerprint = this.resource.fingerprint;

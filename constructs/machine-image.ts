@@ -24,7 +24,36 @@ export interface RegistryImageQuery {
 /** Placeholder id used until a looked-up image is known (never a real image). */
 export const PENDING_IMAGE_ID = "00000000-0000-0000-0000-lookuppending";
 
+/** Any AppDB image URI as Glance holds it in `APPLIANCE_MPURI`: group 1 is the appliance's uuid. */
 const APPDB_MPURI = /\/store\/vo\/image\/([0-9a-f-]{36})(?::\d+)?\/?$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const APPDB_PATH = /^\/store\/vo\/image\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?::(\d+))?\/?$/i;
+const EXAMPLE_UUID = "8df7ba00-8467-57aa-bf1e-05754a2a73bf";
+const EXAMPLE_MPURI = `https://appdb.egi.eu/store/vo/image/${EXAMPLE_UUID}:6428/`;
+
+/**
+ * An AppDB image URI, trimmed and with the trailing "/" EGI's APPLIANCE_MPURI values have; throws
+ * `<method>: "<given>" <what is wrong>; <fix>` (`notAUri` is the problem when it is no URI at all).
+ */
+function parseAppDbUri(given: string, method: string, requireVersion: boolean, notAUri: string): { uri: string; uuid: string } {
+  const fail = (problem: string) => new Error(`${method}: ${JSON.stringify(given)} ${problem}`);
+  const text = given.trim();
+  if (text === "") throw fail(`is empty; e.g. ${EXAMPLE_MPURI}`);
+  const parts = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)([?#].*)?$/.exec(text);
+  if (!parts) throw fail(text.includes("/store/vo/image/") ? `has no scheme; write it with https://, e.g. ${EXAMPLE_MPURI}` : notAUri);
+  const [, scheme, host, path, rest] = parts;
+  const withSlash = (p: string) => (APPDB_PATH.test(p) && !p.endsWith("/") ? `${p}/` : p);
+  if (scheme.toLowerCase() === "http") throw fail(`uses http; APPLIANCE_MPURI values use https: https://${host}${withSlash(path)}`);
+  if (scheme.toLowerCase() !== "https") throw fail(`has the scheme ${scheme}; AppDB image URIs use https, e.g. ${EXAMPLE_MPURI}`);
+  if (host === "") throw fail(`has no host; e.g. ${EXAMPLE_MPURI}`);
+  if (rest !== undefined) throw fail(`has a query or fragment (${rest}); drop it, e.g. ${EXAMPLE_MPURI}`);
+  const match = APPDB_PATH.exec(path);
+  if (!match) throw fail(`has the path ${path || "/"}, not /store/vo/image/<uuid>:<version>/; e.g. ${EXAMPLE_MPURI}`);
+  if (requireVersion && match[2] === undefined) {
+    throw fail(`names no version; add the :<version> the appliance's AppDB page shows, e.g. ${EXAMPLE_MPURI}, or use MachineImage.latestAppDbAppliance for the newest version`);
+  }
+  return { uri: `${scheme}://${host}${withSlash(path)}`, uuid: match[1] };
+}
 
 /**
  * Which image a server boots. Choose with a static factory; `VirtualMachine` binds it. Images with
@@ -41,26 +70,35 @@ export abstract class MachineImage {
 
   /**
    * The most recent image whose `APPLIANCE_MPURI` is exactly this AppDB marketplace URI (plan-time
-   * data source), as the docs page's Terraform example selects it. The URI names one version.
+   * data source), as the docs page's Terraform example selects it. The URI names one version:
+   * `https://<host>/store/vo/image/<uuid>:<version>/`, as the appliance's AppDB page shows it.
+   * Surrounding whitespace is trimmed, and a missing trailing "/" is added, because EGI's Glance
+   * `APPLIANCE_MPURI` values end with one.
+   * @throws Error naming what is wrong (no scheme, http, no host, another path, no version) with an example
    */
   public static fromApplianceMpuri(mpuri: string): MachineImage {
-    if (!APPDB_MPURI.test(mpuri)) {
-      throw new Error(`MachineImage.fromApplianceMpuri: "${mpuri}" is not an AppDB image URI like https://appdb.egi.eu/store/vo/image/<uuid>:<version>/`);
-    }
-    return new DataImage({ mostRecent: true, properties: { APPLIANCE_MPURI: mpuri } }, [["APPLIANCE_MPURI", mpuri]]);
+    const method = "MachineImage.fromApplianceMpuri";
+    const { uri } = parseAppDbUri(String(mpuri ?? ""), method, true, `is not an AppDB image URI; give one like ${EXAMPLE_MPURI}`);
+    return new DataImage({ mostRecent: true, properties: { APPLIANCE_MPURI: uri } }, [["APPLIANCE_MPURI", uri]]);
   }
 
   /**
    * The newest image of an AppDB appliance whatever its version (the `:<version>/` suffix changes
-   * with each release), given as any of its MPURIs or its base uuid. Looked up in Glance at synth
-   * and pinned in egi-cdktf.context.json; `egi-cdktf context reset appdb-appliance` follows a new release.
+   * with each release), given as any of its MPURIs (with or without `:<version>`) or its uuid;
+   * surrounding whitespace is trimmed. Looked up in Glance at synth and pinned in
+   * egi-cdktf.context.json; `egi-cdktf context reset appdb-appliance` follows a new release.
+   * While it is unknown (no pin, no Check-in credential) the id is a placeholder, and a
+   * `VirtualMachine` using it fails at `terraform plan`, before anything is created.
    */
   public static latestAppDbAppliance(appliance: string): MachineImage {
-    const base = APPDB_MPURI.exec(appliance)?.[1] ?? (/^[0-9a-f-]{36}$/i.test(appliance) ? appliance : undefined);
-    if (!base) throw new Error(`MachineImage.latestAppDbAppliance: "${appliance}" is neither an AppDB image URI nor an appliance uuid`);
-    return new LookupImage("appdb-appliance", { appliance: base.toLowerCase() }, `the newest image of AppDB appliance ${base}`, (i) => {
+    const method = "MachineImage.latestAppDbAppliance";
+    const text = String(appliance ?? "").trim();
+    const base = UUID.test(text)
+      ? text.toLowerCase()
+      : parseAppDbUri(String(appliance ?? ""), method, false, `is neither an AppDB image URI nor an appliance uuid; give e.g. ${EXAMPLE_MPURI} or ${EXAMPLE_UUID}`).uuid.toLowerCase();
+    return new LookupImage("appdb-appliance", method, { appliance: base }, `the newest image of AppDB appliance ${base}`, (i) => {
       const mpuri = String(i.properties.APPLIANCE_MPURI ?? "");
-      return APPDB_MPURI.exec(mpuri)?.[1]?.toLowerCase() === base.toLowerCase();
+      return APPDB_MPURI.exec(mpuri)?.[1]?.toLowerCase() === base;
     });
   }
 
@@ -75,11 +113,13 @@ export abstract class MachineImage {
 
   /**
    * The newest image whose `APPLIANCE_ATTRIBUTES` carry this `eu.egi.cloud.image_ref`
-   * (e.g. `egi_vm_images/ubuntu:22.04`): looked up at synth, as the ref sits inside a JSON property.
+   * (e.g. `egi_vm_images/ubuntu:22.04`): looked up at synth, as the ref sits inside a JSON property,
+   * and pinned in egi-cdktf.context.json. While it is unknown (no pin, no Check-in credential) the
+   * id is a placeholder, and a `VirtualMachine` using it fails at `terraform plan`.
    */
   public static fromRegistryRef(imageRef: string): MachineImage {
     if (!/^[\w.-]+\/[\w.-]+:[\w.-]+$/.test(imageRef)) throw new Error(`MachineImage.fromRegistryRef: "${imageRef}" is not like egi_vm_images/ubuntu:22.04`);
-    return new LookupImage("registry-ref", { imageRef }, `the newest image with eu.egi.cloud.image_ref ${imageRef}`, (i) => {
+    return new LookupImage("registry-ref", "MachineImage.fromRegistryRef", { imageRef }, `the newest image with eu.egi.cloud.image_ref ${imageRef}`, (i) => {
       try {
         return JSON.parse(String(i.properties.APPLIANCE_ATTRIBUTES ?? "{}"))["eu.egi.cloud.image_ref"] === imageRef;
       } catch {
@@ -143,6 +183,7 @@ class DataImage extends MachineImage {
 class LookupImage extends MachineImage {
   constructor(
     private readonly kind: string,
+    private readonly source: string,
     private readonly query: Record<string, string>,
     private readonly description: string,
     private readonly matches: (image: ImageInfo) => boolean,
@@ -154,6 +195,7 @@ class LookupImage extends MachineImage {
     const site = siteFor(scope, given, EgiSite.isEgiSite, "MachineImage lookup");
     const imageId = site.lookups.addString(scope, {
       kind: this.kind,
+      source: this.source,
       query: this.query,
       dummy: PENDING_IMAGE_ID,
       description: this.description,

@@ -5,6 +5,7 @@ import { DataOpenstackNetworkingSecgroupV2 } from "../.gen/providers/openstack/d
 import { NetworkingSecgroupRuleV2 } from "../.gen/providers/openstack/networking-secgroup-rule-v2";
 import { NetworkingSecgroupV2 } from "../.gen/providers/openstack/networking-secgroup-v2";
 import { EgiSite } from "./egi-site";
+import { claimSiteName, type SiteNameKind } from "./site-names";
 
 /** A Neutron security group: what `openstack server create --security-group` takes. */
 export interface ISecurityGroup {
@@ -16,7 +17,8 @@ export interface ISecurityGroup {
 
 export interface SecurityGroupProps {
   /**
-   * The group's name (`openstack security group list` shows it).
+   * The group's name (`openstack security group list` shows it). Servers name their groups, so
+   * synth fails when two SecurityGroups of the app create the same name in the same project.
    * @default derived from the construct path, e.g. "mystack-web-sg"
    */
   readonly name?: string;
@@ -31,6 +33,13 @@ export interface SecurityGroupProps {
    */
   readonly site?: EgiSite;
 }
+
+const GROUP_NAMES: SiteNameKind = {
+  className: "SecurityGroup",
+  object: "security group",
+  scope: "project",
+  where: "in the same project (servers name their groups, and Nova refuses a name two groups have)",
+};
 
 /** A port, or an inclusive range of ports. */
 export type PortRange = number | { readonly from: number; readonly to: number };
@@ -136,6 +145,7 @@ export class SecurityGroup extends SecurityGroupBase {
     if (!Token.isUnresolved(name) && name === "default") {
       throw new Error(`SecurityGroup ${this.node.path}: name "default" is the project's own group; use SecurityGroup.fromName(scope, id, "default") to add rules to it`);
     }
+    claimSiteName(this, name, props.site, GROUP_NAMES);
     this.resource = new NetworkingSecgroupV2(this, "Resource", {
       name,
       description: props.description ?? "Managed by egi-cdktf",

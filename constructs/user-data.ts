@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as YAML from "yaml";
 import { CloudConfig, decodeUtf8Text, renderCloudConfig, validateCloudConfig, YAML_OPTIONS } from "./cloud-config";
+import { describeValue } from "./describe-value";
 
 /** Nova's limit on `user_data`, counted after base64 encoding. */
 const NOVA_USER_DATA_LIMIT = 65535;
@@ -50,8 +51,17 @@ export abstract class UserData {
     return new RawUserData(text, `file "${path}"`);
   }
 
-  /** Typed cloud-config, rendered as `#cloud-config` YAML with cloud-init's snake_case keys. */
+  /**
+   * Typed cloud-config, rendered as `#cloud-config` YAML with cloud-init's snake_case keys.
+   * @throws Error when `config` is not an object (a string, list or null from JavaScript or
+   * `JSON.parse`); for cloud-config YAML text use `UserData.custom`
+   */
   public static forCloudConfig(config: CloudConfig): UserData {
+    const given: unknown = config;
+    if (given === null || typeof given !== "object" || Array.isArray(given)) {
+      const hint = typeof given === "string" ? "; for cloud-config YAML text use UserData.custom" : "";
+      throw new Error(`UserData.forCloudConfig: config must be an object of cloud-config keys, e.g. { packages: ["htop"] }; got ${describeValue(given)}${hint}`);
+    }
     return new CloudConfigUserData(config);
   }
 

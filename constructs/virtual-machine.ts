@@ -10,6 +10,7 @@ import type { IKeyPair } from "./key-pair";
 import type { MachineImage } from "./machine-image";
 import { type INetwork, Network } from "./network";
 import type { ISecurityGroup } from "./security-group";
+import { lookupPrecondition } from "./site-lookup";
 import type { UserData } from "./user-data";
 import { Volume, type VolumeProps } from "./volume";
 
@@ -87,6 +88,10 @@ function outputPrefixFor(vm: Construct): string {
  * and optionally a floating IP and volumes: the docs page's `openstack server create` and the
  * steps after it. Outputs `<path>_id`, `<path>_addresses` and `<path>_floating_ip`, where `<path>`
  * is the construct's path in its stack (`vm`, or `cluster_worker-1` for a nested one).
+ *
+ * When the image or flavor comes from a synth-time lookup still unanswered (no pin in
+ * egi-cdktf.context.json, no Check-in credential), the server carries a precondition that stops
+ * `terraform plan`, before anything is created, with an error naming the lookup and the fix.
  */
 export class VirtualMachine extends Construct {
   public readonly instance: ComputeInstanceV2;
@@ -118,11 +123,16 @@ export class VirtualMachine extends Construct {
     this.site = props.site;
     this.outputPrefix = outputPrefixFor(this);
     const network = props.network ?? Network.siteDefault();
+    const imageId = props.image.bind(this, props.site).imageId;
+    const flavorId = props.flavor.bind(this, props.site).flavorId;
+    // A synth-time lookup left unanswered gives a placeholder id: stop terraform plan on it, before
+    // the key pair, groups or volumes are created, rather than let Nova reject the server at apply.
+    const precondition = [imageId, flavorId].flatMap((value) => lookupPrecondition(this, value) ?? []);
 
     this.instance = new ComputeInstanceV2(this, "server", {
       name,
-      imageId: props.image.bind(this, props.site).imageId,
-      flavorId: props.flavor.bind(this, props.site).flavorId,
+      imageId,
+      flavorId,
       securityGroups: props.securityGroups?.map((g) => g.securityGroupName) ?? ["default"],
       keyPair: props.keyPair?.keyPairName,
       userData: props.userData?.render(),
@@ -130,6 +140,7 @@ export class VirtualMachine extends Construct {
       metadata: props.metadata ? { ...props.metadata } : undefined,
       network: Network.isSiteDefault(network) ? undefined : [{ uuid: network.networkId }],
       provider: props.site?.provider,
+      lifecycle: precondition.length > 0 ? { precondition } : undefined,
     });
     this.instanceId = this.instance.id;
     this.privateIpv4 = this.instance.accessIpV4;
@@ -139,10 +150,17 @@ export class VirtualMachine extends Construct {
     if (props.floatingIpPool) this.addFloatingIp(props.floatingIpPool);
   }
 
-  /** The server's port (looked up by device id once the server exists). */
+  /**
+   * The server's port on its first network, looked up once the server exists: by device id AND
+   * network id, so the lookup still finds one port when the server has ports on other networks.
+   */
   private port(): string {
     if (!this.portId) {
-      const port = new DataOpenstackNetworkingPortV2(this, "port", { deviceId: this.instance.id, provider: this.site?.provider });
+      const port = new DataOpenstackNetworkingPortV2(this, "port", {
+        deviceId: this.instance.id,
+        networkId: this.instance.network.get(0).uuid,
+        provider: this.site?.provider,
+      });
       this.portId = port.id;
     }
     return this.portId;

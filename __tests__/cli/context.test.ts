@@ -46,3 +46,20 @@ describe("egi-cdktf context", () => {
     expect(r.stderr).toMatch(new RegExp(`^egi-cdktf: ${file.replace(/[.]/g, "\\.")} is not valid JSON .*; fix it or delete it to look everything up again\\n$`));
   });
 });
+
+describe("egi-cdktf context reset without a context file", () => {
+  test("GIVEN no context file WHEN reset THEN no file is created and it says there is nothing to reset", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ctx-")), "egi-cdktf.context.json");
+
+    const r = await run(["context", "reset"], file);
+
+    expect(r).toEqual({ status: 0, stdout: "", stderr: `${file}: no context file; nothing to reset\n` });
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  test("GIVEN no context file WHEN reset with a filter THEN no file is created", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ctx-")), "egi-cdktf.context.json");
+    await run(["context", "reset", "appdb-appliance"], file);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+});

@@ -1,5 +1,6 @@
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instance-v2";
+import { DataOpenstackNetworkingPortV2 } from "../../.gen/providers/openstack/data-openstack-networking-port-v2";
 import { NetworkingFloatingipAssociateV2 } from "../../.gen/providers/openstack/networking-floatingip-associate-v2";
 import { NetworkingFloatingipV2 } from "../../.gen/providers/openstack/networking-floatingip-v2";
 import { EgiSite } from "../../constructs/egi-site";
@@ -26,11 +27,12 @@ describe("FloatingIp", () => {
     ]);
   });
 
-  test("GIVEN a server's port token WHEN synthesized THEN the association references the server's first port", () => {
+  test("GIVEN a server's port found as the doc says (port data source by device_id and network_id) WHEN synthesized THEN the association references that port", () => {
     const stack = new TerraformStack(Testing.app(), "s");
     const server = new ComputeInstanceV2(stack, "vm", { name: "vm" });
-    new FloatingIp(stack, "ip", { pool: "public", portId: server.network.get(0).port });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(NetworkingFloatingipAssociateV2, { port_id: "${openstack_compute_instance_v2.vm.network[0].port}" });
+    const port = new DataOpenstackNetworkingPortV2(stack, "port", { deviceId: server.id, networkId: server.network.get(0).uuid });
+    new FloatingIp(stack, "ip", { pool: "public", portId: port.id });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(NetworkingFloatingipAssociateV2, { port_id: "${data.openstack_networking_port_v2.port.id}" });
   });
 
   test("GIVEN a floating IP WHEN its attributes are output THEN address and floatingIpId reference the floating IP", () => {
@@ -53,7 +55,7 @@ describe("FloatingIp", () => {
 
   test.each([
     [{ pool: "", portId: PORT }, 'FloatingIp s/ip: pool is empty; give the external network\'s name, as `openstack network list --external` shows (e.g. "public")'],
-    [{ pool: "public", portId: " " }, "FloatingIp s/ip: portId is empty; give the server's port id, e.g. server.network.get(0).port"],
+    [{ pool: "public", portId: " " }, "FloatingIp s/ip: portId is empty; give the server's port id, e.g. the id of an openstack_networking_port_v2 data source with device_id = the server's id and network_id = its network's id (VirtualMachine.addFloatingIp does this)"],
   ])("GIVEN props %j WHEN constructed THEN the error names the empty prop", (props, message) => {
     expect(() => new FloatingIp(new TerraformStack(Testing.app(), "s"), "ip", props)).toThrow(message);
   });

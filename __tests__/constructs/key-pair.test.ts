@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { ComputeKeypairV2 } from "../../.gen/providers/openstack/compute-keypair-v2";
 import { EgiSite } from "../../constructs/egi-site";
 import { KeyPair, KeyPairProps } from "../../constructs/key-pair";
@@ -140,5 +140,72 @@ describe("KeyPair.generated", () => {
   test("GIVEN a site with an alias WHEN synthesized THEN the generated key pair uses that site's provider", () => {
     const out = synth((s) => KeyPair.generated(s, "key", { acknowledgePrivateKeyInState: true, site: new EgiSite(s, "site", { alias: "k" }) }));
     expect(out).toHaveResourceWithProperties(ComputeKeypairV2, { provider: "openstack.k" });
+  });
+});
+
+describe("KeyPair names at one site", () => {
+  const ENV = ["OS_AUTH_URL", "OS_PROJECT_ID", "OS_REGION_NAME"];
+  beforeEach(() => Object.assign(process.env, { OS_AUTH_URL: "https://k.example.org:5000/v3", OS_PROJECT_ID: "p1" }));
+  afterEach(() => ENV.forEach((k) => delete process.env[k]));
+
+  /** Two key pairs named `names[0]` and `names[1]` in stacks a and b of one app; `sites` builds each stack's site props. */
+  function twoStacks(sites: [object | undefined, object | undefined], names: [string, string] = ["egi-key", "egi-key"], passSite = false) {
+    const app = Testing.app();
+    const [a, b] = (["a", "b"] as const).map((id, i) => {
+      const stack = new TerraformStack(app, id);
+      const site = sites[i] === undefined ? undefined : new EgiSite(stack, "site", sites[i] as object);
+      new KeyPair(stack, "key", { publicKey: ED25519, name: names[i], site: passSite ? site : undefined });
+      return stack;
+    });
+    return { a, b };
+  }
+
+  const CLASH = 'KeyPair a/key and KeyPair b/key both create the key pair "egi-key" at the same site (Nova key pair names are per user); change name on one of them';
+
+  test.each([
+    ["two stacks with default sites from OS_AUTH_URL", [{}, {}], false],
+    ["two stacks without EgiSite (both from the environment)", [undefined, undefined], false],
+    ["one site from OS_AUTH_URL, the other with the same authUrl", [{}, { authUrl: "https://k.example.org:5000/v3" }], false],
+    ["the same Keystone, other projects (key pairs are per user)", [{ projectId: "p1" }, { projectId: "p2" }], true],
+  ])("GIVEN the same name in %s WHEN synthesized THEN one line names both paths and the name prop", (_what, sites, passSite) => {
+    const { a, b } = twoStacks(sites as [object, object], undefined, passSite);
+    expect(() => Testing.synth(b)).toThrow(CLASH);
+    expect(() => Testing.synth(a)).toThrow(CLASH);
+  });
+
+  test("GIVEN the same name twice in one stack WHEN synthesized THEN the error names both paths", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    new KeyPair(stack, "one", { publicKey: ED25519, name: "k" });
+    new KeyPair(stack, "two", { publicKey: ED25519, name: "k" });
+    expect(() => Testing.synth(stack)).toThrow('KeyPair s/one and KeyPair s/two both create the key pair "k" at the same site (Nova key pair names are per user); change name on one of them');
+  });
+
+  test.each([
+    ["other Keystones", [{ authUrl: "https://a.example.org:5000/v3" }, { authUrl: "https://b.example.org:5000/v3" }]],
+    ["other regions", [{ region: "r1" }, { region: "r2" }]],
+  ])("GIVEN the same name at %s WHEN synthesized THEN both are accepted", (_what, sites) => {
+    const { a, b } = twoStacks(sites as [object, object], undefined, true);
+    expect(Testing.synth(a)).toHaveResourceWithProperties(ComputeKeypairV2, { name: "egi-key" });
+    expect(Testing.synth(b)).toHaveResourceWithProperties(ComputeKeypairV2, { name: "egi-key" });
+  });
+
+  test("GIVEN two names WHEN synthesized THEN both are accepted", () => {
+    const { b } = twoStacks([{}, {}], ["one", "two"]);
+    expect(Testing.synth(b)).toHaveResourceWithProperties(ComputeKeypairV2, { name: "two" });
+  });
+
+  test("GIVEN the same token as name twice WHEN synthesized THEN nothing is compared (its value is unknown at synth)", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const name = new TerraformVariable(stack, "key_name", { type: "string" }).stringValue;
+    new KeyPair(stack, "one", { publicKey: ED25519, name });
+    new KeyPair(stack, "two", { publicKey: ED25519, name });
+    expect(Object.keys(JSON.parse(Testing.synth(stack)).resource.openstack_compute_keypair_v2)).toHaveLength(2);
+  });
+
+  test("GIVEN the same existing key pair imported twice WHEN synthesized THEN nothing clashes (nothing is created)", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    KeyPair.fromKeyPairName(stack, "one", "laptop");
+    KeyPair.fromKeyPairName(stack, "two", "laptop");
+    expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
   });
 });

@@ -142,3 +142,56 @@ describe("SecurityGroup.fromName", () => {
     expect(() => SecurityGroup.fromName(new TerraformStack(Testing.app(), "s"), "g", " ")).toThrow("SecurityGroup s/g: name is empty; give the name `openstack security group list` shows");
   });
 });
+
+describe("SecurityGroup names at one site", () => {
+  const ENV = ["OS_AUTH_URL", "OS_PROJECT_ID", "OS_REGION_NAME"];
+  beforeEach(() => Object.assign(process.env, { OS_AUTH_URL: "https://k.example.org:5000/v3", OS_PROJECT_ID: "p1" }));
+  afterEach(() => ENV.forEach((k) => delete process.env[k]));
+
+  /** Groups named "web" in stacks a and b of one app, each with a site from `sites` (passed to the group). */
+  function twoStacks(sites: [object | undefined, object | undefined], passSite = false) {
+    const app = Testing.app();
+    const [a, b] = (["a", "b"] as const).map((id, i) => {
+      const stack = new TerraformStack(app, id);
+      const site = sites[i] === undefined ? undefined : new EgiSite(stack, "site", sites[i] as object);
+      new SecurityGroup(stack, "sg", { name: "web", site: passSite ? site : undefined });
+      return stack;
+    });
+    return { a, b };
+  }
+
+  const CLASH = 'SecurityGroup a/sg and SecurityGroup b/sg both create the security group "web" in the same project (servers name their groups, and Nova refuses a name two groups have); change name on one of them';
+
+  test.each([
+    ["two stacks with default sites from OS_AUTH_URL and OS_PROJECT_ID", [{}, {}], false],
+    ["two stacks without EgiSite", [undefined, undefined], false],
+    ["a site from the environment and one with the same project", [{}, { projectId: "p1" }], true],
+  ])("GIVEN the same name in %s WHEN synthesized THEN one line names both paths and the name prop", (_what, sites, passSite) => {
+    const { a, b } = twoStacks(sites as [object, object], passSite);
+    expect(() => Testing.synth(b)).toThrow(CLASH);
+    expect(() => Testing.synth(a)).toThrow(CLASH);
+  });
+
+  test("GIVEN the same name twice in one stack WHEN synthesized THEN the error names both paths", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    new SecurityGroup(stack, "one", { name: "web" });
+    new SecurityGroup(stack, "two", { name: "web" });
+    expect(() => Testing.synth(stack)).toThrow('SecurityGroup s/one and SecurityGroup s/two both create the security group "web" in the same project');
+  });
+
+  test.each([
+    ["other projects", [{ projectId: "p1" }, { projectId: "p2" }]],
+    ["other Keystones", [{ authUrl: "https://a.example.org:5000/v3" }, { authUrl: "https://b.example.org:5000/v3" }]],
+  ])("GIVEN the same name in %s WHEN synthesized THEN both are accepted", (_what, sites) => {
+    const { a, b } = twoStacks(sites as [object, object], true);
+    expect(Testing.synth(a)).toHaveResourceWithProperties(NetworkingSecgroupV2, { name: "web" });
+    expect(Testing.synth(b)).toHaveResourceWithProperties(NetworkingSecgroupV2, { name: "web" });
+  });
+
+  test("GIVEN the default group imported twice WHEN synthesized THEN nothing clashes", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    SecurityGroup.fromName(stack, "one", "default");
+    SecurityGroup.fromName(stack, "two", "default");
+    expect(Testing.synth(stack)).toHaveDataSourceWithProperties(DataOpenstackNetworkingSecgroupV2, { name: "default" });
+  });
+});

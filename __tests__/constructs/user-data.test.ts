@@ -220,3 +220,15 @@ describe("UserData.multipart", () => {
     expect(() => userData.validate()).toThrow('the part filename "part-001" occurs twice');
   });
 });
+
+describe("UserData.forCloudConfig given a non-object (from JavaScript or JSON.parse)", () => {
+  test.each([
+    ["a YAML string", "#cloud-config\npackages: [htop]\n", 'a string ("#cloud-config\\npackages: [htop]\\n"); for cloud-config YAML text use UserData.custom'],
+    ["an array", [{ packages: ["htop"] }], "a list"],
+    ["null", null, "null"],
+    ["undefined", undefined, "undefined"],
+    ["a number", 3, "the number 3"],
+  ])("GIVEN %s WHEN forCloudConfig is called THEN one line names forCloudConfig and what it got", (_what, config, got) => {
+    expect(() => UserData.forCloudConfig(config as never)).toThrow(`UserData.forCloudConfig: config must be an object of cloud-config keys, e.g. { packages: ["htop"] }; got ${got}`);
+  });
+});

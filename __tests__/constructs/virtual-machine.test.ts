@@ -145,9 +145,14 @@ describe("VirtualMachine", () => {
     expect(Object.values(json.resource.openstack_networking_floatingip_v2)).toEqual([{ pool: "public" }]);
   });
 
-  test("GIVEN floatingIpPool WHEN synthesized THEN the server's port is looked up by device_id = the server's id", () => {
-    const json = synthJson((s) => new VirtualMachine(s, "vm", { ...fixed(), floatingIpPool: "public" }));
-    expect(json.data.openstack_networking_port_v2).toEqual({ vm_port_BD6AF154: { device_id: "${openstack_compute_instance_v2.vm_server_A6B9FEC7.id}" } });
+  test.each([
+    ["the site's default network", {}],
+    ["a network by id", { network: Network.fromId(NETWORK_ID) }],
+  ])("GIVEN floatingIpPool and %s WHEN synthesized THEN the port is looked up by the server's id AND its first network, so a second port cannot match", (_what, props) => {
+    const json = synthJson((s) => new VirtualMachine(s, "vm", { ...fixed(), ...props, floatingIpPool: "public" }));
+    expect(json.data.openstack_networking_port_v2).toEqual({
+      vm_port_BD6AF154: { device_id: `\${${SERVER}.id}`, network_id: `\${${SERVER}.network[0].uuid}` },
+    });
   });
 
   test("GIVEN floatingIpPool WHEN synthesized THEN the address is associated with the looked-up port", () => {

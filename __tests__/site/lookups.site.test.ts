@@ -1,21 +1,27 @@
 /**
- * Synth-time lookups through the hook against the local site's real Nova and Glance; expected ids
- * come from the site's own description (.site/cloud/site.json), written by its bring-up.
+ * Synth-time lookups and checks through the hook against the local site's real Nova and Glance, and
+ * the real terraform plan of what they synthesized; expected ids come from the site's own description
+ * (.site/cloud/site.json), written by its bring-up.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, TerraformOutput, TerraformStack } from "cdktf";
+import { App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { synthWithEgiTokens } from "../../auth/hook";
 import { EgiSite } from "../../constructs/egi-site";
 import { Flavor } from "../../constructs/flavor";
 import { MachineImage } from "../../constructs/machine-image";
 import { identitySite, mintRefreshToken, REPO, userEnv } from "../support/identity-site";
+import { terraformEnv } from "../support/terraform";
 
 const site = identitySite();
 const cloud = JSON.parse(fs.readFileSync(path.join(process.env.SITE_DIR ?? path.join(REPO, ".site"), "cloud", "site.json"), "utf8"));
 
-/** Synthesize one stack whose outputs are the given choices; returns output values and the context file. */
+/**
+ * Synthesize one stack whose outputs are the given choices through the hook; returns the output values,
+ * the context file, the synthesized JSON, the synth warnings (from the manifest), the stack folder and the env.
+ */
 async function synthChoices(choices: Record<string, (stack: TerraformStack) => string>, withCredential = true, contextFile?: string) {
   const context = contextFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ctx-")), "egi-cdktf.context.json");
   const env = withCredential
@@ -24,11 +30,43 @@ async function synthChoices(choices: Record<string, (stack: TerraformStack) => s
   Object.assign(process.env, { EGI_CDKTF_CONTEXT_FILE: context, OS_AUTH_URL: env.OS_AUTH_URL, OS_PROJECT_ID: env.OS_PROJECT_ID });
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "lookup-")) });
   const stack = new TerraformStack(app, "s");
+  // Any state stays in the temp dir (the default is the working directory, here the repo).
+  new LocalBackend(stack, { path: path.join(app.outdir, "terraform.s.tfstate") });
   new EgiSite(stack, "site");
   for (const [name, choose] of Object.entries(choices)) new TerraformOutput(stack, name, { value: choose(stack) });
   await synthWithEgiTokens(app, { env });
-  const json = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "s", "cdk.tf.json"), "utf8"));
-  return { outputs: Object.fromEntries(Object.keys(choices).map((k) => [k, json.output[k].value])), context, json };
+  const dir = path.join(app.outdir, "stacks", "s");
+  const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, "manifest.json"), "utf8"));
+  const warnings = (manifest.stacks.s.annotations as Array<{ level: string; message: string }>).filter((a) => a.level === "@cdktf/warn").map((a) => a.message);
+  return { outputs: Object.fromEntries(Object.keys(choices).map((k) => [k, json.output[k].value])), context, json, warnings, dir, env };
+}
+
+/** The flavor data source's one precondition: its message and the value of the local its condition reads. */
+function flavorCheck(json: { data: { openstack_compute_flavor_v2: Record<string, { lifecycle?: { precondition?: Array<{ condition: string; error_message: string }> } }> }; locals?: Record<string, unknown> }) {
+  const [flavor] = Object.values(json.data.openstack_compute_flavor_v2);
+  const [precondition] = flavor.lifecycle?.precondition ?? [];
+  const local = /^\$\{local\.(egi_check_flavor_exact_[0-9a-f]{8}) == "passed"\}$/.exec(precondition?.condition ?? "")?.[1];
+  return { error_message: precondition?.error_message, local: local === undefined ? undefined : json.locals?.[local] };
+}
+
+/** The real terraform in the stack folder the hook wrote (its clouds.yaml holds the token), with the user's environment. */
+function terraformIn(dir: string, env: Record<string, string>, args: string[]) {
+  const tf = terraformEnv();
+  const r = spawnSync("terraform", args, {
+    cwd: dir,
+    env: { ...env, TF_CLI_CONFIG_FILE: tf.TF_CLI_CONFIG_FILE!, PATH: tf.PATH!, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+    encoding: "utf8",
+    timeout: 180_000,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, text: r.stderr.replace(/\s+/g, " ") };
+}
+
+function plan(dir: string, env: Record<string, string>) {
+  const init = terraformIn(dir, env, ["init", "-no-color"]);
+  if (init.status !== 0) throw new Error(`terraform init failed in ${dir}:\n${init.stderr}${init.stdout}`);
+  return terraformIn(dir, env, ["plan", "-no-color", "-input=false", "-lock=false"]);
 }
 
 afterEach(() => {
@@ -69,10 +107,30 @@ describe("synth-time lookups at the local site", () => {
     ]);
   });
 
-  test("GIVEN an exact spec two flavors share WHEN synthesized THEN synth fails naming both flavors", async () => {
-    await expect(synthChoices({ f: (s) => Flavor.exact({ vcpus: 1, ramMb: 2048, diskGb: 20 }).bind(s).flavorId })).rejects.toThrow(
-      `s: the flavor with exactly 1 vCPUs, 2048 MB RAM, 20 GB disk: 2 flavors match: m1.small (${cloud.flavorIds["m1.small"]}), m1.small-b (${cloud.flavorIds["m1.small-b"]}); use Flavor.fromName or Flavor.fromId to pick one`,
-    );
+  test("GIVEN an exact spec two flavors share WHEN synthesized THEN synth succeeds, warns naming both, and terraform plan stops at the flavor data source's precondition with that message", async () => {
+    const { warnings, json, dir, env } = await synthChoices({ f: (s) => Flavor.exact({ vcpus: 1, ramMb: 2048, diskGb: 20 }).bind(s).flavorId });
+    const message = `s: the flavor with exactly 1 vCPUs, 2048 MB RAM, 20 GB disk: 2 flavors match: m1.small (${cloud.flavorIds["m1.small"]}), m1.small-b (${cloud.flavorIds["m1.small-b"]}); use Flavor.fromName or Flavor.fromId to pick one`;
+    expect(warnings).toEqual([`${message}; terraform plan of this stack stops before reading it`]);
+    expect(flavorCheck(json)).toEqual({ error_message: message, local: "failed" });
+
+    const result = plan(dir, env);
+    expect(result.status).toBe(1);
+    expect(result.text).toContain("Error: Resource precondition failed");
+    expect(result.text).toMatch(/in data\.openstack_compute_flavor_v2\.flavor-[0-9a-f]{8}\.lifecycle\.precondition\[0\]/);
+    expect(result.text).toContain(message);
+    // Not the provider's own error: the data source was never read.
+    expect(result.text).not.toMatch(/more than one result|Your query returned/i);
+  });
+
+  test("GIVEN an exact spec one flavor has WHEN synthesized THEN nothing warns and terraform plan reads that flavor from the site", async () => {
+    const { warnings, json, dir, env } = await synthChoices({ f: (s) => Flavor.exact({ vcpus: 2, ramMb: 4096, diskGb: 40 }).bind(s).flavorId });
+    expect(warnings).toEqual([]);
+    expect(flavorCheck(json)).toEqual({ error_message: "passed", local: "passed" });
+
+    const result = plan(dir, env);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`+ f = "${cloud.flavorIds["m1.medium"]}"`);
   });
 
   test("GIVEN requirements no flavor meets WHEN synthesized THEN synth fails naming the largest flavors", async () => {

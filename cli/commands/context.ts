@@ -8,9 +8,11 @@ export const contextCommand: Command = {
   usage: `Usage: egi-cdktf context [list]
        egi-cdktf context reset [FILTER]
 
-Synth-time lookups (Flavor.bestFit, MachineImage.latestAppDbAppliance, MachineImage.fromRegistryRef,
-the check of Flavor.exact) are answered once through the site's API and pinned in
-egi-cdktf.context.json, so synth stays stable and works offline. Commit that file with the app.
+Synth-time lookups (Flavor.bestFit, MachineImage.latestAppDbAppliance, MachineImage.fromRegistryRef)
+are answered once through the site's API and pinned in egi-cdktf.context.json, so synth stays
+stable and works offline. Commit that file with the app. (The check of Flavor.exact runs at every
+synth with a Check-in credential and pins nothing; entries "flavor-exact:..." left by older
+versions are unused: reset flavor-exact removes them.)
   list            print each pinned key and its value
   reset [FILTER]  forget the entries whose key contains FILTER (all without one); the next synth
                   with a Check-in credential looks them up again (e.g. reset appdb-appliance to
@@ -29,6 +31,10 @@ File: ./egi-cdktf.context.json, or EGI_CDKTF_CONTEXT_FILE.`,
       return 0;
     }
     if (action === "reset") {
+      if (!file.exists()) {
+        io.stderr(`${file.file}: no context file; nothing to reset\n`);
+        return 0;
+      }
       const removed = file.reset(filter);
       io.stderr(`${file.file}: removed ${removed.length} entr${removed.length === 1 ? "y" : "ies"}${removed.length ? `: ${removed.join(", ")}` : ""}\n`);
       return 0;
