@@ -106,7 +106,8 @@ export function parseFlags(argv: string[], extra: ExtraOptions = {}, allowPositi
     try {
       return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     } catch (err) {
-      throw new UsageError((err as Error).message.split("\n")[0]);
+      // Node adds advice about positionals after '--' to unknown-option errors; it does not apply here.
+      throw new UsageError((err as Error).message.split("\n")[0].replace(/\. To specify a positional argument starting with a '-'.*$/, ""));
     }
   })();
   // Checked here, not by parseArgs, whose message would repeat the argument: it may be a pasted token.

@@ -69,8 +69,8 @@ describe("egi-cdktf token errors", () => {
   });
 
   test("GIVEN an unknown flag WHEN token runs THEN it is a usage error (exit 2) pointing at --help", async () => {
-    const r = cli(["token", "--refresh-token", "x"], await basicEnv());
+    const r = cli(["token", "--frobnicate"], await basicEnv());
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe("egi-cdktf: Unknown option '--refresh-token' (see egi-cdktf token --help)");
+    expect(r.stderr.trim()).toBe("egi-cdktf: Unknown option '--frobnicate' (see egi-cdktf token --help)");
   });
 });
