@@ -42,8 +42,13 @@ const CASES: Case[] = [
   { stack: "terraform-example", image: site.appdb.older, flavor: medium },
 ];
 
+/** Stacks a deploy was started for and no destroy has finished: destroyed in afterAll, whatever failed. */
+const deployed = new Set<string>();
+
 function cdktf(args: string[]): string {
+  if (args[0] === "deploy") deployed.add(args[1]);
   const r = runCdktf(dir, [...args, "--auto-approve", "--skip-provider-lock"], env, 600_000);
+  if (r.status === 0 && args[0] === "destroy") deployed.delete(args[1]);
   if (r.status !== 0) throw new Error(`cdktf ${args.join(" ")} failed (exit ${r.status}):\n${r.output.slice(-3000)}`);
   return r.output;
 }
@@ -60,6 +65,12 @@ beforeAll(async () => {
     E2E_PUBLIC_KEY: `${keyFile}.pub`,
   });
 });
+
+afterAll(() => {
+  // A half-failed deploy leaves servers, ports, groups or volumes: remove them so the next run starts clean.
+  const left = [...deployed].filter((stack) => runCdktf(dir, ["destroy", stack, "--auto-approve", "--skip-provider-lock"], env, 600_000).status !== 0);
+  if (left.length) throw new Error(`cdktf destroy failed in afterAll for ${left.join(", ")}: objects may remain on the site`);
+}, 1_800_000);
 
 test("GIVEN the SSH key example WHEN deployed and destroyed THEN Nova has the key with its fingerprint, then not", async () => {
   cdktf(["deploy", "ssh-key", "--outputs-file", "ssh-key.outputs.json"]);

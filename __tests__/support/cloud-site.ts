@@ -26,7 +26,11 @@ export function cloudSite(): CloudSite {
   return JSON.parse(fs.readFileSync(file, "utf8"));
 }
 
-const { fetch } = createHttpClient();
+/**
+ * A new connection per request: the tests block the event loop in spawnSync for minutes (a deploy),
+ * so a pooled keep-alive socket would be reused after Apache closed it ("other side closed").
+ */
+const fetch: typeof globalThis.fetch = (url, init) => createHttpClient().fetch(url as string, init);
 
 export async function adminToken(): Promise<string> {
   const identity = JSON.parse(fs.readFileSync(path.join(STATE, "identity", "site.json"), "utf8"));
