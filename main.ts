@@ -10,5 +10,5 @@ runApp(async () => {
   new TerraformExampleStack(app, "terraform-example"); // the docs page's Terraform section as written
   new AuthScopeStack(app, "auth-scope"); // which project and roles you deploy as
   // Instead of app.synth(): gets Keystone tokens from Check-in first when CHECKIN_* is set.
-  await synthWithEgiTokens(app, { log: (line) => console.error(line) });
+  await synthWithEgiTokens(app);
 });

@@ -28,6 +28,8 @@ export type EgiAuthErrorCode =
   | "UNKNOWN_PROJECT"
   /** Any other Keystone answer we cannot use. */
   | "KEYSTONE_ERROR"
+  /** Keystone issues tokens shorter than EGI_TOKEN_MIN_VALIDITY: a deploy could outlive its token. */
+  | "TOKEN_TOO_SHORT"
   /** The token cache could not be read or written. */
   | "CACHE_ERROR";
 

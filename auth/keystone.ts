@@ -42,11 +42,12 @@ interface Attempt {
 /**
  * Every Keystone request goes through here. Its POSTs are marked idempotent: a federated login or a
  * re-scope that Keystone processed but whose answer was lost only leaves an unused token behind,
- * so the HTTP client may repeat them after a timeout or a reset (see auth/http.ts).
+ * so the HTTP client may repeat them after a timeout or a reset (see auth/http.ts). A request that
+ * must not be repeated (creating an application credential) passes `idempotent = false`.
  */
-async function call(fetch: Fetch, url: string, init: HttpRequestInit, base: string): Promise<Response> {
+export async function call(fetch: Fetch, url: string, init: HttpRequestInit, base: string, idempotent = true): Promise<Response> {
   try {
-    return await fetch(url, { ...init, idempotent: true });
+    return await fetch(url, { ...init, idempotent });
   } catch (err) {
     const fault = findHttpFault(err);
     if (fault) {

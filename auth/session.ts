@@ -34,7 +34,7 @@ class Chain {
 
   constructor(readonly settings: AuthSettings, options: SessionOptions) {
     this.cache = new TokenCache(settings.cacheDir);
-    this.fetch = options.fetch ?? createHttpClient({ caFile: settings.caFile }).fetch;
+    this.fetch = options.fetch ?? createHttpClient({ caFile: settings.caFile, timeoutMs: settings.httpTimeoutMs }).fetch;
     this.now = options.now ?? (() => Date.now() / 1000);
     this.credId = credentialId(settings.checkin.issuer, settings.checkin.credential);
   }

@@ -7,6 +7,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { EgiAuthError } from "./errors";
+import { httpOptionsFromEnv } from "./http";
 
 export const CHECKIN_PRODUCTION = "https://aai.egi.eu/auth/realms/egi";
 /** Short names accepted in CHECKIN_URL. */
@@ -41,14 +42,32 @@ export interface KeystoneSettings {
   readonly protocols: readonly string[];
 }
 
+/**
+ * How the hook hands terraform its credential: a project-scoped token (the provider cannot renew
+ * it, so a deploy must end before it expires), or a restricted application credential the hook
+ * creates for the project, with which the provider re-authenticates by itself.
+ */
+export type CredentialDelivery = "token" | "application-credential";
+
+/** Default of EGI_TOKEN_MIN_VALIDITY: a token must stay valid this long to be used for a deploy. */
+export const DEFAULT_MIN_VALIDITY_SECONDS = 1800;
+/** Default of EGI_APP_CREDENTIAL_TTL: lifetime of the application credentials the hook creates. */
+export const DEFAULT_APP_CREDENTIAL_TTL_SECONDS = 12 * 3600;
+
 export interface AuthSettings {
   readonly checkin: CheckinSettings;
   readonly keystone: KeystoneSettings;
   /** Extra CA bundle (PEM) trusted besides the system CAs, e.g. the IGTF CAs of a site. */
   readonly caFile?: string;
   readonly cacheDir: string;
-  /** Reuse a cached token only while it stays valid this long. */
+  /** Use a token (cached or new) only while it stays valid this long: the longest deploy expected. */
   readonly minValiditySeconds: number;
+  /** EGI_CDKTF_AUTH: what the hook gives terraform. */
+  readonly delivery: CredentialDelivery;
+  /** EGI_APP_CREDENTIAL_TTL: lifetime of a new application credential; reused while half of it is left. */
+  readonly applicationCredentialTtlSeconds: number;
+  /** EGI_HTTP_TIMEOUT: per-request timeout of the IdP and Keystone calls. @default 30 s */
+  readonly httpTimeoutMs?: number;
 }
 
 /** Non-secret settings that may also come from CLI flags; flags win over env. */
@@ -92,6 +111,9 @@ export function normaliseIssuer(value: string, source = "CHECKIN_URL"): string {
     url = new URL(value);
   } catch {
     throw new EgiAuthError("SETTING_INVALID", `${source}="${value}" is not a URL; use e.g. ${CHECKIN_PRODUCTION} or one of ${Object.keys(CHECKIN_ISSUERS).join(", ")}`);
+  }
+  if (url.protocol !== "https:") {
+    throw new EgiAuthError("SETTING_INVALID", `${source}="${value}" must be an https:// URL: OIDC issuers (Check-in) are served over HTTPS only`);
   }
   const href = url.href.replace(/\/protocol\/openid-connect\/token\/?$/, "").replace(/\/oidc\/token\/?$/, "/oidc/");
   // The legacy MITREid issuer is written with its trailing slash; Keycloak realms without one.
@@ -147,6 +169,16 @@ function credentialFrom(env: Env, o: SettingOverrides): CheckinCredential {
   throw new EgiAuthError("SETTING_MISSING", "no Check-in credential: set CHECKIN_REFRESH_TOKEN (with CHECKIN_CLIENT_ID), CHECKIN_CLIENT_ID + CHECKIN_CLIENT_SECRET for a service account, or CHECKIN_ACCESS_TOKEN");
 }
 
+function seconds(env: Env, name: string, fallback: number, min: number): number {
+  const raw = pick(env, name)?.value;
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min) {
+    throw new EgiAuthError("SETTING_INVALID", `${name}="${raw}" must be a whole number of seconds${min ? ` >= ${min}` : ""}`);
+  }
+  return value;
+}
+
 export function cacheDirFrom(env: Env): string {
   const explicit = pick(env, "EGI_CDKTF_CACHE_DIR")?.value;
   if (explicit) return path.resolve(explicit);
@@ -169,10 +201,9 @@ export function settingsFromEnv(overrides: SettingOverrides = {}, env: Env = pro
     throw new EgiAuthError("SETTING_MISSING", "OS_PROJECT_ID is not set; list the projects you can use with `egi-cdktf projects`");
   }
   const protocol = o.protocol ?? pick(env, "OS_PROTOCOL")?.value;
-  const minValidity = pick(env, "EGI_TOKEN_MIN_VALIDITY")?.value;
-  const minValiditySeconds = minValidity === undefined ? 300 : Number(minValidity);
-  if (!Number.isInteger(minValiditySeconds) || minValiditySeconds < 0) {
-    throw new EgiAuthError("SETTING_INVALID", `EGI_TOKEN_MIN_VALIDITY="${minValidity}" must be a whole number of seconds`);
+  const delivery = pick(env, "EGI_CDKTF_AUTH")?.value ?? "token";
+  if (delivery !== "token" && delivery !== "application-credential") {
+    throw new EgiAuthError("SETTING_INVALID", `EGI_CDKTF_AUTH="${delivery}" is not supported; use token (default) or application-credential`);
   }
   return {
     checkin: {
@@ -188,6 +219,9 @@ export function settingsFromEnv(overrides: SettingOverrides = {}, env: Env = pro
     },
     caFile: o.caFile ?? pick(env, "OS_CACERT", "EGI_CA_FILE")?.value,
     cacheDir: cacheDirFrom(env),
-    minValiditySeconds,
+    minValiditySeconds: seconds(env, "EGI_TOKEN_MIN_VALIDITY", DEFAULT_MIN_VALIDITY_SECONDS, 0),
+    delivery,
+    applicationCredentialTtlSeconds: seconds(env, "EGI_APP_CREDENTIAL_TTL", DEFAULT_APP_CREDENTIAL_TTL_SECONDS, 600),
+    httpTimeoutMs: httpOptionsFromEnv(env).timeoutMs,
   };
 }

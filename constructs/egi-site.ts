@@ -35,17 +35,20 @@ export interface EgiSiteProps {
 }
 
 /**
- * One EGI Cloud site (a Keystone + project) as an OpenStack provider authenticated by a Keystone
- * token: from Check-in through the pre-synth hook (`synthWithEgiTokens`) when a Check-in credential
- * is set, else from `OS_TOKEN`. Replaces the docs page's `export OS_TOKEN=$(python get-token.py)`.
+ * One EGI Cloud site (a Keystone + project) as an OpenStack provider. Replaces the docs page's
+ * provider block and `export OS_TOKEN=$(python get-token.py)`.
  *
- * The token reaches terraform as a sensitive variable, never as a literal in cdk.tf.json.
+ * With a Check-in credential set, the pre-synth hook (`synthWithEgiTokens`) gets a project-scoped
+ * token (or an application credential) and hands it to the provider through its `cloud` argument:
+ * a `clouds.yaml` linked into the stack folder from the 0600 token cache, so no secret is ever in
+ * cdk.tf.json, a saved plan or the state. Without one, the `cloud` variable stays null and the
+ * provider reads `OS_TOKEN`, `OS_AUTH_URL` and `OS_PROJECT_ID` as on the docs page.
  */
 export class EgiSite extends Construct {
   /** The provider to pass as `provider:` to resources when `alias` is set. */
   public readonly provider: OpenstackProvider;
-  /** Receives the token; null when the hook did not run (the provider then reads OS_TOKEN). */
-  public readonly tokenVariable: TerraformVariable;
+  /** Receives the name of the hook's `clouds.yaml` entry; null when the hook did not run. */
+  public readonly cloudVariable: TerraformVariable;
   /** Synth-time lookups at this site (best-fit flavors, newest appliance images, ...). */
   public readonly lookups: SiteLookups;
 
@@ -63,30 +66,31 @@ export class EgiSite extends Construct {
       }
     }
 
-    this.tokenVariable = new TerraformVariable(this, "token", {
+    this.cloudVariable = new TerraformVariable(this, "cloud", {
       type: "string",
-      sensitive: true,
       nullable: true,
-      description: `Keystone token for ${props.authUrl ?? "OS_AUTH_URL"}; set by the egi-cdktf hook, else OS_TOKEN is used`,
+      description: `clouds.yaml entry for ${props.authUrl ?? "OS_AUTH_URL"}, set by the egi-cdktf hook; when null the provider reads OS_TOKEN`,
     });
     // Optional with a null default, so terraform never prompts and the provider falls back to OS_TOKEN.
     // (cdktf 0.21 cannot synthesize `default: null` from the config, hence the override.)
-    this.tokenVariable.addOverride("default", null);
+    this.cloudVariable.addOverride("default", null);
     this.provider = new OpenstackProvider(this, "provider", {
       alias: props.alias,
+      cloud: this.cloudVariable.stringValue,
       authUrl: props.authUrl,
       tenantId: props.projectId,
       region: props.region,
       cacertFile: props.caFile,
-      token: this.tokenVariable.stringValue,
     });
     this.lookups = new SiteLookups(this, { authUrl: props.authUrl, projectId: props.projectId, region: props.region });
     registerTokenRequest(this, {
       stack,
-      variableName: this.tokenVariable.friendlyUniqueId,
+      scope: this,
+      cloudVariableName: this.cloudVariable.friendlyUniqueId,
       authUrl: props.authUrl,
       projectId: props.projectId,
       caFile: props.caFile,
+      region: props.region,
       prepare: (token) => this.lookups.prepare(token),
     });
   }

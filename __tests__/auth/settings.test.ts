@@ -53,6 +53,10 @@ describe("settingsFromEnv", () => {
     [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", CHECKIN_URL: "nope" }, 'CHECKIN_URL="nope" is not a URL'],
     [{ ...SITE, CHECKIN_CLIENT_ID: "c", CHECKIN_CLIENT_SECRET: "s", CHECKIN_CLIENT_AUTH: "jwt" }, 'CHECKIN_CLIENT_AUTH="jwt" is not supported'],
     [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", EGI_TOKEN_MIN_VALIDITY: "5m" }, 'EGI_TOKEN_MIN_VALIDITY="5m" must be a whole number'],
+    [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", CHECKIN_URL: "http://aai.egi.eu/auth/realms/egi" }, 'CHECKIN_URL="http://aai.egi.eu/auth/realms/egi" must be an https:// URL: OIDC issuers (Check-in) are served over HTTPS only'],
+    [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", EGI_CDKTF_AUTH: "appcred" }, 'EGI_CDKTF_AUTH="appcred" is not supported; use token (default) or application-credential'],
+    [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", EGI_APP_CREDENTIAL_TTL: "60" }, 'EGI_APP_CREDENTIAL_TTL="60" must be a whole number of seconds >= 600'],
+    [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", EGI_TOKEN_MIN_VALIDITY: "-5" }, 'EGI_TOKEN_MIN_VALIDITY="-5" must be a whole number of seconds'],
   ])("GIVEN %j WHEN read THEN the error names the variable to fix", (env, message) => {
     expect(errorOf(() => settingsFromEnv({}, env)).message).toContain(message);
   });
@@ -60,6 +64,15 @@ describe("settingsFromEnv", () => {
   test("GIVEN a secret in the environment WHEN a setting error is raised THEN the message does not contain it", () => {
     const err = errorOf(() => settingsFromEnv({}, { OS_AUTH_URL: "x", CHECKIN_CLIENT_ID: "c", CHECKIN_CLIENT_SECRET: "sekrit-123", CHECKIN_REFRESH_TOKEN: "rt-456" }));
     expect(err.message).not.toMatch(/sekrit-123|rt-456/);
+  });
+
+  test("GIVEN no lifetime settings WHEN read THEN a token must stay valid 30 min for a deploy and is delivered as a token; both settable", () => {
+    expect(settingsFromEnv({}, { ...SITE, CHECKIN_ACCESS_TOKEN: "a" })).toMatchObject({ minValiditySeconds: 1800, delivery: "token", applicationCredentialTtlSeconds: 43200 });
+    expect(settingsFromEnv({}, { ...SITE, CHECKIN_ACCESS_TOKEN: "a", EGI_TOKEN_MIN_VALIDITY: "0", EGI_CDKTF_AUTH: "application-credential", EGI_APP_CREDENTIAL_TTL: "7200" })).toMatchObject({
+      minValiditySeconds: 0,
+      delivery: "application-credential",
+      applicationCredentialTtlSeconds: 7200,
+    });
   });
 
   test("GIVEN XDG_CACHE_HOME or EGI_CDKTF_CACHE_DIR WHEN read THEN the cache lives there", () => {

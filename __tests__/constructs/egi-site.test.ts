@@ -1,7 +1,5 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { App, TerraformStack, Testing } from "cdktf";
-import { synthWithEgiTokens, TOKEN_TFVARS_FILE, tokenRequests } from "../../auth/hook";
+import { TerraformStack, Testing } from "cdktf";
+import { tokenRequests } from "../../auth/hook";
 import { EgiSite } from "../../constructs/egi-site";
 
 function stackWith(build: (stack: TerraformStack) => void): { stack: TerraformStack; json: any } {
@@ -11,11 +9,11 @@ function stackWith(build: (stack: TerraformStack) => void): { stack: TerraformSt
 }
 
 describe("EgiSite", () => {
-  test("GIVEN no props WHEN synthesized THEN the provider takes its token from a sensitive, nullable variable defaulting to null", () => {
+  test("GIVEN no props WHEN synthesized THEN the provider takes only its cloud name from a nullable variable defaulting to null, and no token", () => {
     const { json } = stackWith((s) => new EgiSite(s, "site"));
     const [name, variable] = Object.entries(json.variable)[0] as [string, any];
-    expect(json.provider.openstack).toEqual([{ token: `\${var.${name}}` }]);
-    expect(variable).toMatchObject({ type: "string", sensitive: true, nullable: true, default: null });
+    expect(json.provider.openstack).toEqual([{ cloud: `\${var.${name}}` }]);
+    expect(variable).toMatchObject({ type: "string", nullable: true, default: null });
   });
 
   test("GIVEN site props WHEN synthesized THEN they become auth_url, tenant_id, region, cacert_file and alias", () => {
@@ -23,7 +21,7 @@ describe("EgiSite", () => {
     expect(json.provider.openstack[0]).toMatchObject({ auth_url: "https://k:5000/v3", tenant_id: "abc123", region: "R1", cacert_file: "/ca.pem", alias: "k" });
   });
 
-  test("GIVEN two sites in a stack WHEN one has an alias THEN each gets its own token variable and token request", () => {
+  test("GIVEN two sites in a stack WHEN one has an alias THEN each gets its own cloud variable and token request", () => {
     const { stack, json } = stackWith((s) => {
       new EgiSite(s, "a");
       new EgiSite(s, "b", { alias: "b", authUrl: "https://b:5000/v3" });
@@ -43,19 +41,5 @@ describe("EgiSite", () => {
     [{ projectId: "VO:vo.access.egi.eu" }, 'projectId "VO:vo.access.egi.eu" is not a project id; use the id (not the name)'],
   ])("GIVEN bad props %j WHEN constructed THEN the error names the prop", (props, message) => {
     expect(() => new EgiSite(new TerraformStack(Testing.app(), "s"), "site", props)).toThrow(message);
-  });
-});
-
-describe("synthWithEgiTokens without a Check-in credential", () => {
-  test("GIVEN only OS_TOKEN WHEN the app synthesizes THEN it makes no request and writes no token file", async () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(require("node:os").tmpdir(), "hook-")) });
-    new EgiSite(new TerraformStack(app, "s"), "site");
-    const fetch = jest.fn();
-
-    await synthWithEgiTokens(app, { env: { OS_TOKEN: "t", OS_AUTH_URL: "https://k/v3" }, fetch });
-
-    expect(fetch).not.toHaveBeenCalled();
-    expect(fs.existsSync(path.join(app.outdir, "stacks", "s", "cdk.tf.json"))).toBe(true);
-    expect(fs.existsSync(path.join(app.outdir, "stacks", "s", TOKEN_TFVARS_FILE))).toBe(false);
   });
 });

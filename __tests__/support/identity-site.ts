@@ -28,6 +28,8 @@ export interface IdentitySite {
     readonly projects: ReadonlyArray<{ readonly id: string; readonly name: string }>;
     /** An identity provider with only protocol `oidc` (some EGI sites), for the openid -> oidc fallback. */
     readonly identityProviderOidcOnly: string;
+    /** The same Keystone on another port issuing short-lived tokens (a site with a short `[token] expiration`). */
+    readonly shortLived: { readonly authUrl: string; readonly tokenTtlSeconds: number; readonly authorizationTtlMinutes: number };
   };
   readonly clients: { readonly basic: SiteClient; readonly post: SiteClient; readonly public: SiteClient; readonly service: SiteClient };
   readonly user: { readonly sub: string };
