@@ -2,18 +2,15 @@
  * Each failure of the chain ends in one line on stderr naming the cause and the fix, exit 1, no
  * stack trace, against the real servers (or a real closed port / untrusted certificate).
  */
+import { type CliOutput, expectOneLineError as expectOneLine } from "../support/cli-output";
 import { cli, identitySite, mintRefreshToken, revokeRefreshToken, userEnv } from "../support/identity-site";
 
 const site = identitySite();
 
-function expectOneLineError(r: { status: number | null; stdout: string; stderr: string }, ...mentions: Array<string | RegExp>): void {
+/** Exit 1 and one error line mentioning each of `mentions`. */
+function expectOneLineError(r: CliOutput, ...mentions: Array<string | RegExp>): void {
   expect(r.status).toBe(1);
-  expect(r.stdout).toBe("");
-  const lines = r.stderr.split("\n").filter(Boolean);
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^egi-cdktf: /);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  for (const m of mentions) expect(lines[0]).toMatch(m);
+  expectOneLine(r, mentions);
 }
 
 async function basicEnv(extra: Record<string, string | undefined> = {}): Promise<Record<string, string>> {

@@ -5,7 +5,8 @@
  * one line on stderr. Request counts are read at the servers, so a retry storm cannot hide.
  */
 import { IdpFaults, type IdpFaultSpec, type KeystoneProxy, type ProxyFaultSpec, removeHome, startKeystoneProxy } from "../support/faults";
-import { type CliResult, cliAsync, identitySite, idpRequests, mintRefreshToken, revokeRefreshToken, userEnv } from "../support/identity-site";
+import { cliAsync, identitySite, idpRequests, mintRefreshToken, revokeRefreshToken, userEnv } from "../support/identity-site";
+import { expectOneLineError } from "../support/cli-output";
 
 const site = identitySite();
 /** EGI_HTTP_TIMEOUT of every case, seconds. */
@@ -230,16 +231,6 @@ const CASES: Case[] = [
   },
 ];
 
-function expectOneLine(r: CliResult, mentions: readonly RegExp[], secrets: readonly string[]): void {
-  expect(r.stdout).toBe("");
-  const lines = r.stderr.split("\n").filter(Boolean);
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^egi-cdktf: /);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  for (const m of mentions) expect(lines[0]).toMatch(m);
-  for (const s of secrets) expect(r.stderr).not.toContain(s);
-}
-
 describe("egi-cdktf token when the chain has faults", () => {
   const idpFaults = new IdpFaults(site);
   let proxy: KeystoneProxy | undefined;
@@ -288,7 +279,7 @@ describe("egi-cdktf token when the chain has faults", () => {
     };
     expect({ ...observed, stderr: r.stderr }).toEqual({ ...expected, stderr: c.status === 0 ? "" : expect.any(String) });
     if (c.status === 0) expect(r.stdout.trim()).toMatch(/^\S{20,}$/);
-    else expectOneLine(r, c.stderr ?? [], [refreshToken, site.clients.basic.secret!, ...(extra.CHECKIN_ACCESS_TOKEN ? [extra.CHECKIN_ACCESS_TOKEN] : [])]);
+    else expectOneLineError(r, c.stderr ?? [], [refreshToken, site.clients.basic.secret!, ...(extra.CHECKIN_ACCESS_TOKEN ? [extra.CHECKIN_ACCESS_TOKEN] : [])]);
     if (c.seconds?.min !== undefined) expect(seconds).toBeGreaterThanOrEqual(c.seconds.min);
     expect(seconds).toBeLessThan(c.seconds?.max ?? 15);
   });
