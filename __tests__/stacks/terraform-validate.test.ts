@@ -1,12 +1,13 @@
 /**
- * Every example stack under stacks/ passes the real `terraform init` + `terraform validate` against
- * terraform-provider-openstack 3.4.0 from the offline mirror. Stacks are found by reading the folder,
- * so a new example cannot skip this check; each must synthesize with default props.
+ * Every example stack under stacks/ passes the real `init` + `validate` of both engines, terraform
+ * and OpenTofu's tofu, against terraform-provider-openstack 3.4.0 from the offline mirror. Stacks are
+ * found by reading the folder, so a new example cannot skip this check; each must synthesize with
+ * default props.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing, TerraformStack } from "cdktf";
-import { initAndValidate, lockedProviders } from "../support/terraform";
+import { ENGINES, engineVersion, initAndValidate, lockedProviders, OPENSTACK_PROVIDER } from "../support/terraform";
 
 const STACKS_DIR = path.resolve(__dirname, "..", "..", "stacks");
 type StackClass = new (scope: ReturnType<typeof Testing.app>, id: string) => TerraformStack;
@@ -30,15 +31,21 @@ test("GIVEN the stacks folder WHEN scanned THEN it holds at least the seed's Ter
   expect(stacks.map(([name]) => name)).toContain("terraform-example.ts:TerraformExampleStack");
 });
 
-describe.each(stacks)("%s", (_name, Stack) => {
-  test("GIVEN the synthesized stack WHEN terraform init and validate run THEN it is valid with openstack 3.4.0", () => {
-    const stack = new Stack(Testing.app(), "validate");
-    const dir = path.join(Testing.fullSynth(stack), "stacks", "validate");
+test("GIVEN the mirror the setup script built WHEN tofu version runs THEN it is OpenTofu at OPENTOFU_VERSION (default 1.12.6)", () => {
+  expect(engineVersion("tofu")).toBe((process.env.OPENTOFU_VERSION ?? "1.12.6").replace(/^v/, ""));
+});
 
-    const report = initAndValidate(dir);
+describe.each(ENGINES)("with %s", (engine) => {
+  describe.each(stacks)("%s", (_name, Stack) => {
+    test(`GIVEN the synthesized stack WHEN ${engine} init and validate run THEN it is valid with openstack 3.4.0, locked under ${OPENSTACK_PROVIDER[engine].split("/")[0]}`, () => {
+      const stack = new Stack(Testing.app(), "validate");
+      const dir = path.join(Testing.fullSynth(stack), "stacks", "validate");
 
-    expect(report.diagnostics).toEqual([]);
-    expect(report.valid).toBe(true);
-    expect(lockedProviders(dir)).toEqual({ "registry.terraform.io/terraform-provider-openstack/openstack": "3.4.0" });
+      const report = initAndValidate(dir, engine);
+
+      expect(report.diagnostics).toEqual([]);
+      expect(report.valid).toBe(true);
+      expect(lockedProviders(dir)).toEqual({ [OPENSTACK_PROVIDER[engine]]: "3.4.0" });
+    });
   });
 });
