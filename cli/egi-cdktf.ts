@@ -7,15 +7,16 @@ import { type Command, type Io, rejectSecretFlags, showArg, UsageError } from ".
 import { contextCommand } from "./commands/context";
 import { envCommand } from "./commands/env";
 import { execCommand } from "./commands/exec";
+import { planSummaryCommand } from "./commands/plan-summary";
 import { projectsCommand } from "./commands/projects";
 import { tokenCommand } from "./commands/token";
 
-const COMMANDS: readonly Command[] = [tokenCommand, projectsCommand, envCommand, execCommand, contextCommand];
+const COMMANDS: readonly Command[] = [tokenCommand, projectsCommand, envCommand, execCommand, contextCommand, planSummaryCommand];
 
 const HELP = `Usage: egi-cdktf COMMAND [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join("\n")}
+${COMMANDS.map((c) => `  ${c.name.padEnd(Math.max(...COMMANDS.map((x) => x.name.length)))}  ${c.summary}`).join("\n")}
 
 Run egi-cdktf COMMAND --help for its options.`;
 

@@ -1,0 +1,103 @@
+/**
+ * Synth the way `cdktf synth` does, without the cdktf CLI: read the project's cdktf.json, run its
+ * `app` command through a shell in the project folder with the environment cdktf-cli gives it
+ * (cli-core's synth-stack: CDKTF_OUTDIR, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS, CDKTF_CONTEXT_JSON
+ * from cdktf.json's `context`, no TF_VAR_*, NODE_OPTIONS with a larger heap), then read
+ * `<outdir>/manifest.json`. Its per-stack `annotations` are what cdktf prints after synth as
+ * `WARN [path]: ...`: the summary's synth warnings. An error annotation fails synth as in cdktf.
+ *
+ * Running the app directly, not `npx cdktf synth`: the same output, in a second less, with no
+ * terminal emulation (cdktf-cli's node-pty), no telemetry and a plain exit code. The app's own
+ * hook (synthWithEgiTokens) runs as under cdktf and links each stack's clouds.yaml.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export interface CdktfProject {
+  readonly dir: string;
+  readonly app: string;
+  /** Absolute. */
+  readonly outdir: string;
+  readonly context: Readonly<Record<string, unknown>>;
+}
+
+export interface Annotation {
+  readonly level: "info" | "warning" | "error";
+  readonly constructPath: string;
+  readonly message: string;
+}
+
+export interface SynthesizedStack {
+  readonly name: string;
+  /** Absolute: terraform's working directory. */
+  readonly dir: string;
+  readonly annotations: readonly Annotation[];
+}
+
+/** The cdktf project in `dir` (its cdktf.json). */
+export function readProject(dir: string): CdktfProject {
+  const file = path.join(dir, "cdktf.json");
+  let config: { app?: unknown; output?: unknown; context?: unknown };
+  try {
+    config = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(code === "ENOENT" ? `no cdktf.json in ${dir}: run egi-cdktf plan-summary in the cdktf project's folder` : `${file} is not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof config.app !== "string" || !config.app.trim()) throw new Error(`${file} has no "app" command to synthesize with`);
+  const output = typeof config.output === "string" && config.output ? config.output : "cdktf.out";
+  const context = config.context && typeof config.context === "object" ? (config.context as Record<string, unknown>) : {};
+  return { dir, app: config.app, outdir: path.resolve(dir, output), context };
+}
+
+/** The environment cdktf-cli runs the app with. */
+export function appEnv(project: CdktfProject, env: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !k.startsWith("TF_VAR_")) out[k] = v;
+  if (!out.NODE_OPTIONS) out.NODE_OPTIONS = "--max-old-space-size=4096";
+  out.CDKTF_OUTDIR = project.outdir;
+  out.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "true";
+  out.CDKTF_CONTEXT_JSON = JSON.stringify({ ...project.context, ...(env.CDKTF_CONTEXT_JSON ? JSON.parse(env.CDKTF_CONTEXT_JSON) : {}), cdktfRelativeModules: [] });
+  out.SYNTH_HCL_OUTPUT = "false";
+  return out;
+}
+
+/** Run the app; a failure is an Error with the app's last lines of output. */
+export function synthesize(project: CdktfProject, env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  // A manifest left by an earlier synth must not pass for this one's if the app forgets to synth.
+  fs.rmSync(path.join(project.outdir, "manifest.json"), { force: true });
+  return new Promise((resolve, reject) => {
+    const child = spawn(project.app, { shell: true, cwd: project.dir, env: appEnv(project, env), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const keep = (d: Buffer) => {
+      output = (output + d.toString("utf8")).slice(-4000);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    child.on("error", (e) => reject(new Error(`synth: cannot run the app command "${project.app}": ${e.message}`)));
+    child.on("close", (code) => {
+      if (code === 0) return resolve();
+      const tail = output.split("\n").map((l) => l.trim()).filter(Boolean).slice(-3).join(" | ");
+      reject(new Error(`synth failed: the app command "${project.app}" exited with ${code}${tail ? `: ${tail}` : ""}`));
+    });
+  });
+}
+
+const LEVELS: Readonly<Record<string, Annotation["level"]>> = { "@cdktf/info": "info", "@cdktf/warn": "warning", "@cdktf/error": "error" };
+
+/** The stacks of the last synth, in the manifest's order. */
+export function readManifest(project: CdktfProject): SynthesizedStack[] {
+  const file = path.join(project.outdir, "manifest.json");
+  let manifest: { stacks?: Record<string, { name?: string; workingDirectory: string; annotations?: Array<{ level: string; constructPath: string; message: string }> }> };
+  try {
+    manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): the app did not synthesize; does it call app.synth() or synthWithEgiTokens(app)?`);
+  }
+  return Object.entries(manifest.stacks ?? {}).map(([name, s]) => ({
+    name: s.name ?? name,
+    dir: path.resolve(project.outdir, s.workingDirectory),
+    annotations: (s.annotations ?? []).map((a) => ({ level: LEVELS[a.level] ?? "info", constructPath: a.constructPath, message: a.message })),
+  }));
+}
