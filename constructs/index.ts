@@ -49,5 +49,8 @@ export {
   type LocalWriteFileOptions,
 } from "./cloud-config";
 
+// Team state: the stack's Terraform state in PostgreSQL, with locking (connection from PG_CONN_STR).
+export { TeamState, PG_CONN_STR_ENV, type PostgresTeamStateProps } from "./team-state";
+
 // Synth-time lookups pinned in egi-cdktf.context.json.
 export { ContextFile, CONTEXT_FILE } from "./context-file";

@@ -7,4 +7,5 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 t0=$(date +%s%3N)
 "$here/identity/up.sh"
 "$here/cloud/up.sh"   # calls identity/up.sh again: a fast no-op
+"$here/state/up.sh"   # PostgreSQL for Terraform's pg backend (team state): .site/state/site.json
 echo "site: up in $(( $(date +%s%3N) - t0 )) ms"
