@@ -5,33 +5,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { inflateRawSync } from "node:zlib";
+import { zipMembers } from "../../cli/plan-summary/plan-file-scan";
+
+/** The zip reader plan-summary uses on saved plans: one reader, tested here on a real plan too. */
+export { zipMembers };
 
 export type Secrets = Readonly<Record<string, string>>;
-
-/** The members of a zip archive (stored or deflated), read through its central directory. */
-export function zipMembers(data: Buffer): Array<{ readonly name: string; readonly content: Buffer }> {
-  const eocd = data.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0) throw new Error("not a zip archive: no end of central directory");
-  const count = data.readUInt16LE(eocd + 10);
-  let at = data.readUInt32LE(eocd + 16);
-  const out: Array<{ name: string; content: Buffer }> = [];
-  for (let i = 0; i < count; i++) {
-    if (data.readUInt32LE(at) !== 0x02014b50) throw new Error(`bad zip central directory entry ${i}`);
-    const method = data.readUInt16LE(at + 10);
-    const size = data.readUInt32LE(at + 20);
-    const nameLength = data.readUInt16LE(at + 28);
-    const extraLength = data.readUInt16LE(at + 30);
-    const commentLength = data.readUInt16LE(at + 32);
-    const local = data.readUInt32LE(at + 42);
-    const name = data.subarray(at + 46, at + 46 + nameLength).toString("utf8");
-    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
-    const raw = data.subarray(start, start + size);
-    if (!name.endsWith("/")) out.push({ name, content: method === 8 ? inflateRawSync(raw) : raw });
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return out;
-}
 
 const isZip = (data: Buffer) => data.length > 22 && data.readUInt32LE(0) === 0x04034b50;
 
