@@ -63,6 +63,9 @@ function planSummary(args: string[]): Run {
 /** The project's answers, read with the user's own token as any OpenStack client would. */
 async function siteAnswers() {
   const token = cli(["token"], env).stdout.trim();
+  // Neutron creates a project's `default` security group (1 group, 4 rules) the first time the
+  // project lists its groups; on a fresh site that would happen during the run and move "used".
+  await api(token, `${site.endpoints.network}/v2.0/security-groups?project_id=${project.id}`);
   const nova = (await api(token, `${site.endpoints.compute}/limits`)).limits.absolute;
   const cinder = (await api(token, `${site.endpoints.volumev3.replace("%(project_id)s", project.id)}/limits`)).limits.absolute;
   const neutron = (await api(token, `${site.endpoints.network}/v2.0/quotas/${project.id}/details`)).quota;
