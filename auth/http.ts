@@ -20,8 +20,12 @@
  */
 import * as fs from "node:fs";
 import * as tls from "node:tls";
-import { Agent, fetch as undiciFetch } from "undici";
+import type * as Undici from "undici";
 import { EgiAuthError } from "./errors";
+
+/** undici, loaded at the first request: a run answered from the token cache never needs it (~40 modules). */
+let undiciModule: typeof Undici | undefined;
+const undici = (): typeof Undici => (undiciModule ??= require("undici") as typeof Undici);
 
 /** `fetch` options plus the caller's word that a non-GET request is safe to repeat. */
 export interface HttpRequestInit extends RequestInit {
@@ -323,7 +327,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
     ca = [...tls.rootCertificates, pem];
   }
-  const dispatcher = new Agent({ connect: ca ? { ca } : {}, keepAliveTimeout: 1000 });
+  // Made at the first request, not here, so that creating a client does not load undici.
+  let dispatcher: Undici.Agent | undefined;
   const retry = options.retry ?? {};
   const ctx: RetryContext = {
     timeoutMs: options.timeoutMs ?? httpOptionsFromEnv(options.env ?? process.env).timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -339,6 +344,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const target = new URL(String(url));
     return fetchWithRetries(ctx, target, init, async (attemptInit) => {
       calls.set(target.host, (calls.get(target.host) ?? 0) + 1);
+      const { Agent, fetch: undiciFetch } = undici();
+      dispatcher ??= new Agent({ connect: ca ? { ca } : {}, keepAliveTimeout: 1000 });
       const response = await undiciFetch(target.href, { ...(attemptInit as object), dispatcher } as Parameters<typeof undiciFetch>[1]);
       return response as unknown as Response;
     });

@@ -4,14 +4,50 @@
  */
 import { EgiAuthError } from "../auth/errors";
 import { type Command, type Io, rejectSecretFlags, showArg, UsageError } from "./command";
-import { contextCommand } from "./commands/context";
-import { envCommand } from "./commands/env";
-import { execCommand } from "./commands/exec";
-import { planSummaryCommand } from "./commands/plan-summary";
-import { projectsCommand } from "./commands/projects";
-import { tokenCommand } from "./commands/token";
 
-const COMMANDS: readonly Command[] = [tokenCommand, projectsCommand, envCommand, execCommand, contextCommand, planSummaryCommand];
+/**
+ * The commands by name, each module loaded only when its command runs (or shows --help): a warm
+ * `egi-cdktf token` then loads neither plan-summary's nor context's modules. `summary` repeats the
+ * command module's own, so `egi-cdktf --help` loads none of them.
+ */
+interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Command;
+}
+
+const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "token",
+    summary: "print a Keystone token scoped to OS_PROJECT_ID (like get-token.py)",
+    load: () => (require("./commands/token") as typeof import("./commands/token")).tokenCommand,
+  },
+  {
+    name: "projects",
+    summary: "list the projects you can use at OS_AUTH_URL (like get-projects.py)",
+    load: () => (require("./commands/projects") as typeof import("./commands/projects")).projectsCommand,
+  },
+  {
+    name: "env",
+    summary: "print shell exports of OS_AUTH_URL, OS_PROJECT_ID, OS_TOKEN for eval",
+    load: () => (require("./commands/env") as typeof import("./commands/env")).envCommand,
+  },
+  {
+    name: "exec",
+    summary: "run a command (terraform, tofu, openstack, ...) with OS_TOKEN and friends set",
+    load: () => (require("./commands/exec") as typeof import("./commands/exec")).execCommand,
+  },
+  {
+    name: "context",
+    summary: "list or reset the lookups pinned in egi-cdktf.context.json",
+    load: () => (require("./commands/context") as typeof import("./commands/context")).contextCommand,
+  },
+  {
+    name: "plan-summary",
+    summary: "plan every stack; Markdown summary of changes and a quota check, for a PR comment",
+    load: () => (require("./commands/plan-summary") as typeof import("./commands/plan-summary")).planSummaryCommand,
+  },
+];
 
 const HELP = `Usage: egi-cdktf COMMAND [options]
 
@@ -26,13 +62,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stdout(`${HELP}\n`);
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const entry = COMMANDS.find((c) => c.name === name);
+  let command: Command | undefined;
   try {
-    if (!command) {
+    if (!entry) {
       // A command's own flags are checked for secrets by parseFlags; this is `egi-cdktf --token X ...`.
       rejectSecretFlags([name]);
       throw new UsageError(`unknown command ${showArg(name)}; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
     }
+    command = entry.load();
     const beforeDash = rest.indexOf("--") >= 0 ? rest.slice(0, rest.indexOf("--")) : rest;
     if (beforeDash.includes("--help") || beforeDash.includes("-h")) {
       io.stdout(`${command.usage}\n`);

@@ -3,7 +3,7 @@ import { TerraformStack, TerraformVariable } from "cdktf";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { registerTokenRequest } from "../auth/hook";
 import { normaliseAuthUrl } from "../auth/settings";
-import { SiteLookups } from "./site-lookup";
+import { announceSite, SiteLookups } from "./site-lookup";
 
 export interface EgiSiteProps {
   /**
@@ -54,6 +54,7 @@ export class EgiSite extends Construct {
 
   constructor(scope: Construct, id: string, props: EgiSiteProps = {}) {
     super(scope, id);
+    announceSite(this);
     if (props.authUrl !== undefined) normaliseAuthUrl(props.authUrl, `EgiSite ${this.node.path}: authUrl`);
     if (props.projectId !== undefined && !/^[A-Za-z0-9_-]+$/.test(props.projectId)) {
       throw new Error(`EgiSite ${this.node.path}: projectId "${props.projectId}" is not a project id; use the id (not the name) shown by \`egi-cdktf projects\``);

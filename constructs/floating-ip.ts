@@ -56,12 +56,12 @@ export class FloatingIp extends Construct {
       throw new Error(`FloatingIp ${this.node.path}: portId is empty; give the server's port id, e.g. the id of an openstack_networking_port_v2 data source with device_id = the server's id and network_id = its network's id (VirtualMachine.addFloatingIp does this)`);
     }
     this.resource = new NetworkingFloatingipV2(this, "Resource", { pool: props.pool, provider: props.site?.provider });
+    this.address = this.resource.address; // one token, also used by the association
     this.association = new NetworkingFloatingipAssociateV2(this, "Association", {
-      floatingIp: this.resource.address,
+      floatingIp: this.address,
       portId: props.portId,
       provider: props.site?.provider,
     });
-    this.address = this.resource.address;
     this.floatingIpId = this.resource.id;
   }
 }

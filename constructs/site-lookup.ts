@@ -254,7 +254,42 @@ export function siteFor<S extends IConstruct>(scope: IConstruct, given: S | unde
   return site;
 }
 
+/** Every site announced below each stack (nested stacks' sites in their outer stacks too), in creation order. */
+const announcedSites = new WeakMap<IConstruct, IConstruct[]>();
+
+/**
+ * Called by EgiSite as soon as it is in the tree, so that `defaultSiteOf` need not search the whole
+ * stack for every server that looks its site up (quadratic in the number of servers).
+ */
+export function announceSite(site: IConstruct): void {
+  for (let scope = site.node.scope; scope; scope = scope.node.scope) {
+    if (!TerraformStack.isStack(scope)) continue;
+    const sites = announcedSites.get(scope) ?? [];
+    announcedSites.set(scope, sites);
+    sites.push(site);
+  }
+}
+
+/** True while `c` is still attached below `stack` (constructs can be removed with tryRemoveChild). */
+function isBelow(c: IConstruct, stack: IConstruct): boolean {
+  for (let node = c; node !== stack; ) {
+    const parent = node.node.scope;
+    if (!parent || parent.node.tryFindChild(node.node.id) !== node) return false;
+    node = parent;
+  }
+  return true;
+}
+
+const providerOf = (s: IConstruct) => (s as unknown as { provider?: { alias?: string } }).provider;
+const isDefaultSite = (s: IConstruct): boolean => !(s as unknown as { provider: { alias?: string } }).provider.alias;
+
 /** The stack's EgiSite without alias (the one on the default provider), if any. */
 export function defaultSiteOf<S extends IConstruct>(stack: TerraformStack, isSite: (c: IConstruct) => c is S): S | undefined {
-  return stack.node.findAll().filter(isSite).find((s) => !(s as unknown as { provider: { alias?: string } }).provider.alias);
+  // Fast path: exactly one announced default site below the stack is the first in any order. Else
+  // (none, several, or sites that were never announced) search the stack as before.
+  // A site without provider (its constructor failed) is left to the search, which meets it in order.
+  const below = (announcedSites.get(stack) ?? []).filter((s) => isSite(s) && isBelow(s, stack));
+  const defaults = below.every((s) => providerOf(s)) ? below.filter(isDefaultSite) : [];
+  if (defaults.length === 1) return defaults[0] as S;
+  return stack.node.findAll().filter(isSite).find(isDefaultSite);
 }

@@ -31,45 +31,82 @@ interface Claim {
   readonly name: string;
   readonly site: EgiSite | undefined;
   readonly kind: SiteNameKind;
+  /** Its place in the app's claims, for "first" and "second" in the message. */
+  readonly index: number;
 }
 
-const claimsByApp = new WeakMap<IConstruct, Claim[]>();
+/** An app's claims, indexed so that the check at synth is linear in the number of constructs. */
+interface AppClaims {
+  count: number;
+  /** The first claim of each construct. */
+  readonly byConstruct: WeakMap<IConstruct, Claim>;
+  /** Claims by kind, then name, in claim order. */
+  readonly byName: Map<SiteNameKind, Map<string, Claim[]>>;
+}
+
+const claimsByApp = new WeakMap<IConstruct, AppClaims>();
 const checkedStacks = new WeakSet<TerraformStack>();
 
 /** Record that `construct` creates an object named `name` at `site` (its stack's default when undefined). */
 export function claimSiteName(construct: IConstruct, name: string, site: EgiSite | undefined, kind: SiteNameKind): void {
   if (Token.isUnresolved(name)) return;
   const root = construct.node.root;
-  const claims = claimsByApp.get(root) ?? [];
-  claimsByApp.set(root, claims);
-  claims.push({ construct, name, site, kind });
+  let claims = claimsByApp.get(root);
+  if (!claims) {
+    claims = { count: 0, byConstruct: new WeakMap(), byName: new Map() };
+    claimsByApp.set(root, claims);
+  }
+  const claim: Claim = { construct, name, site, kind, index: claims.count++ };
+  if (!claims.byConstruct.has(construct)) claims.byConstruct.set(construct, claim);
+  let names = claims.byName.get(kind);
+  if (!names) {
+    names = new Map();
+    claims.byName.set(kind, names);
+  }
+  const sameName = names.get(name);
+  if (sameName) sameName.push(claim);
+  else names.set(name, [claim]);
   const stack = TerraformStack.of(construct);
   if (!checkedStacks.has(stack)) {
     checkedStacks.add(stack);
-    Aspects.of(stack).add(new UniqueSiteNames());
+    Aspects.of(stack).add(new UniqueSiteNames(stack));
   }
 }
 
-/** The part of the site the claim's name must be unique in. */
-function namespaceOf(claim: Claim): string {
-  const site = claim.site ?? defaultSiteOf(TerraformStack.of(claim.construct), EgiSite.isEgiSite);
-  const { authUrl, projectId, region } = resolvedIdentity(site?.lookups.identity ?? {});
-  return claim.kind.scope === "user" ? `${authUrl}|${region}` : `${authUrl}|${projectId}|${region}`;
-}
-
-/** Run by cdktf at synth (app.synth and Testing.synth alike), when every site of the app exists. */
+/**
+ * Run by cdktf at synth (app.synth and Testing.synth alike), when every site of the app exists.
+ * cdktf visits the stack first, then every construct below it: each stack's default site is looked
+ * up once per such pass (a search of the whole stack), not once per claim.
+ */
 class UniqueSiteNames implements IAspect {
+  private defaultSites = new Map<TerraformStack, EgiSite | undefined>();
+
+  constructor(private readonly stack: TerraformStack) {}
+
   public visit(node: IConstruct): void {
-    const claims = claimsByApp.get(node.node.root) ?? [];
-    const mine = claims.find((c) => c.construct === node);
-    if (!mine) return;
-    const namespace = namespaceOf(mine);
-    const other = claims.find((c) => c !== mine && c.kind === mine.kind && c.name === mine.name && namespaceOf(c) === namespace);
+    if (node === this.stack) this.defaultSites = new Map();
+    const claims = claimsByApp.get(node.node.root);
+    const mine = claims?.byConstruct.get(node);
+    if (!claims || !mine) return;
+    const namespace = this.namespaceOf(mine);
+    const other = claims.byName.get(mine.kind)?.get(mine.name)?.find((c) => c !== mine && this.namespaceOf(c) === namespace);
     if (!other) return;
-    const [first, second] = claims.indexOf(mine) < claims.indexOf(other) ? [mine, other] : [other, mine];
+    const [first, second] = mine.index < other.index ? [mine, other] : [other, mine];
     const { className, object, where } = mine.kind;
     throw new Error(
       `${className} ${first.construct.node.path} and ${className} ${second.construct.node.path} both create the ${object} ${JSON.stringify(mine.name)} ${where}; change name on one of them`,
     );
+  }
+
+  /** The part of the site the claim's name must be unique in. */
+  private namespaceOf(claim: Claim): string {
+    let site = claim.site;
+    if (!site) {
+      const stack = TerraformStack.of(claim.construct);
+      if (!this.defaultSites.has(stack)) this.defaultSites.set(stack, defaultSiteOf(stack, EgiSite.isEgiSite));
+      site = this.defaultSites.get(stack);
+    }
+    const { authUrl, projectId, region } = resolvedIdentity(site?.lookups.identity ?? {});
+    return claim.kind.scope === "user" ? `${authUrl}|${region}` : `${authUrl}|${projectId}|${region}`;
   }
 }

@@ -145,7 +145,8 @@ export class VirtualMachine extends Construct {
     this.instanceId = this.instance.id;
     this.privateIpv4 = this.instance.accessIpV4;
 
-    new TerraformOutput(this, "id", { value: this.instance.id }).overrideLogicalId(`${this.outputPrefix}_id`);
+    // One token for the server's id, reused below: each read of a generated attribute makes a new token.
+    new TerraformOutput(this, "id", { value: this.instanceId }).overrideLogicalId(`${this.outputPrefix}_id`);
     new TerraformOutput(this, "addresses", { value: this.instance.network }).overrideLogicalId(`${this.outputPrefix}_addresses`);
     if (props.floatingIpPool) this.addFloatingIp(props.floatingIpPool);
   }
@@ -157,7 +158,7 @@ export class VirtualMachine extends Construct {
   private port(): string {
     if (!this.portId) {
       const port = new DataOpenstackNetworkingPortV2(this, "port", {
-        deviceId: this.instance.id,
+        deviceId: this.instanceId,
         networkId: this.instance.network.get(0).uuid,
         provider: this.site?.provider,
       });
@@ -188,6 +189,6 @@ export class VirtualMachine extends Construct {
    */
   public attachNewVolume(id: string, props: Omit<VolumeProps, "site">): { volume: Volume; attachment: ComputeVolumeAttachV2 } {
     const volume = new Volume(this, id, { ...props, site: this.site });
-    return { volume, attachment: volume.attachTo(this.instance.id) };
+    return { volume, attachment: volume.attachTo(this.instanceId) };
   }
 }

@@ -96,3 +96,23 @@ describe("egi-cdktf exec without --", () => {
     expect(line).toContain("egi-cdktf exec -- ");
   });
 });
+
+describe("egi-cdktf --help", () => {
+  // The entry file lists the commands without loading them (a warm `token` stays fast), so each
+  // summary is written twice: once there, once in the command's module.
+  test("GIVEN every command module WHEN egi-cdktf --help runs THEN it lists each command with its module's own summary", async () => {
+    const modules = [
+      require("../../cli/commands/token").tokenCommand,
+      require("../../cli/commands/projects").projectsCommand,
+      require("../../cli/commands/env").envCommand,
+      require("../../cli/commands/exec").execCommand,
+      require("../../cli/commands/context").contextCommand,
+      require("../../cli/commands/plan-summary").planSummaryCommand,
+    ] as Array<{ name: string; summary: string }>;
+    let out = "";
+    const status = await main(["--help"], { stdout: (t) => (out += t), stderr: () => undefined, env: {} });
+    expect(status).toBe(0);
+    for (const c of modules) expect(out).toMatch(new RegExp(`^  ${c.name} +${c.summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
+    expect(out.match(/^  \S+ {2,}/gm)).toHaveLength(modules.length);
+  });
+});
