@@ -18,6 +18,7 @@ import { adminToken, cloudSite, serversNamed } from "../support/cloud-site";
 import { cdktfProject, runCdktf } from "../support/cdktf-project";
 import { identitySite, REPO, userEnv } from "../support/identity-site";
 import { scanForSecrets } from "../support/secret-scan";
+import { pgSite } from "../support/state-db";
 import { terraformEnv } from "../support/terraform";
 
 const identity = identitySite();
@@ -27,7 +28,7 @@ const NOT_RUN: ReadonlyArray<[RegExp, string]> = [
   [/^npm ci$/, "the app's own install"],
   [/^gh pr comment /, "needs GitHub"],
 ];
-const pg = JSON.parse(fs.readFileSync(path.join(process.env.SITE_DIR ?? path.join(REPO, ".site"), "state", "site.json"), "utf8"));
+const pg = pgSite();
 
 const dir = cdktfProject(path.join(REPO, "__tests__", "fixtures", "team-state-app.js"));
 const jobs = githubJobs();
@@ -57,6 +58,18 @@ function runLine(job: string, line: string): { status: number | null; output: st
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
+/** Run a job's commands in order (each must succeed), skipping NOT_RUN; returns the commands run. */
+function runJob(name: string): string[] {
+  const ran: string[] = [];
+  for (const line of jobs.find((j) => j.name === name)!.commands) {
+    if (NOT_RUN.some(([re]) => re.test(line))) continue;
+    const r = runLine(name, line);
+    expect([line, r.status, r.status === 0 ? "" : r.output.slice(-2000)]).toEqual([line, 0, ""]);
+    ran.push(line);
+  }
+  return ran;
+}
+
 afterAll(async () => {
   runCdktf(dir, ["destroy", STACK, "--auto-approve", "--skip-provider-lock"], env, 600_000);
   const admin = await adminToken();
@@ -65,30 +78,14 @@ afterAll(async () => {
 
 describe("the GitHub Actions recipe, job after job", () => {
   test("GIVEN the pull-request job WHEN its commands run in order THEN plan-summary writes the comment: the stack's 2 servers to add and the quota table", () => {
-    const plan = jobs.find((j) => j.name === "plan")!;
-    const ran: string[] = [];
-    for (const line of plan.commands) {
-      if (NOT_RUN.some(([re]) => re.test(line))) continue;
-      const r = runLine("plan", line);
-      expect([line, r.status, r.status === 0 ? "" : r.output.slice(-2000)]).toEqual([line, 0, ""]);
-      ran.push(line);
-    }
-    expect(ran).toEqual(["npx egi-cdktf plan-summary --out plan-summary.md"]);
+    expect(runJob("plan")).toEqual(["npx egi-cdktf plan-summary --out plan-summary.md"]);
     const summary = fs.readFileSync(path.join(dir, "plan-summary.md"), "utf8");
     expect(summary).toMatch(/2 × openstack_compute_instance_v2/);
     expect(summary).toMatch(/\| instances \| 2 \| \d+ \| \d+ \| \d+ \| ok \|/);
   });
 
   test("GIVEN the merged PR WHEN the main-branch job's commands run in order THEN the stack is deployed with its state in PostgreSQL", async () => {
-    const deploy = jobs.find((j) => j.name === "deploy")!;
-    const ran: string[] = [];
-    for (const line of deploy.commands) {
-      if (NOT_RUN.some(([re]) => re.test(line))) continue;
-      const r = runLine("deploy", line);
-      expect([line, r.status, r.status === 0 ? "" : r.output.slice(-2000)]).toEqual([line, 0, ""]);
-      ran.push(line);
-    }
-    expect(ran).toEqual(["npx cdktf deploy '*' --auto-approve"]);
+    expect(runJob("deploy")).toEqual(["npx cdktf deploy '*' --auto-approve"]);
     const admin = await adminToken();
     for (const id of ["vm1", "vm2"]) expect((await serversNamed(admin, site, `${STACK}-${id}`)).map((s) => s.status)).toEqual(["ACTIVE"]);
     expect(fs.existsSync(path.join(dir, `terraform.${STACK}.tfstate`))).toBe(false); // the state is in PostgreSQL

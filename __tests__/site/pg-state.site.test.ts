@@ -16,22 +16,8 @@ import { adminToken, cloudSite, serversNamed } from "../support/cloud-site";
 import { createHttpClient } from "../../auth/http";
 import { identitySite, mintRefreshToken, REPO, userEnv } from "../support/identity-site";
 import { scanForSecrets } from "../support/secret-scan";
+import { HOLDERS, pgSite, processesIn, sql, stackLocked, stateServers } from "../support/state-db";
 import { terraformEnv } from "../support/terraform";
-
-interface PgSite {
-  readonly connStr: string;
-  readonly host: string;
-  readonly port: number;
-  readonly database: string;
-  readonly user: string;
-  readonly password: string;
-}
-
-function pgSite(): PgSite {
-  const file = path.join(process.env.SITE_DIR ?? path.join(REPO, ".site"), "state", "site.json");
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: start the state database with site/state/up.sh (site/up.sh does)`);
-  return JSON.parse(fs.readFileSync(file, "utf8"));
-}
 
 const identity = identitySite();
 const site = cloudSite();
@@ -186,39 +172,6 @@ function terraform(clone: Clone, args: string[], label: string): { status: numbe
   return { status: r.status, output };
 }
 
-/** psql as the state user over TCP; the password goes through the environment, never the arguments. */
-function sql(query: string): string {
-  const r = spawnSync("psql", ["-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h", pg.host, "-p", String(pg.port), "-U", pg.user, "-d", pg.database, "-c", query], {
-    env: { PATH: process.env.PATH, PGPASSWORD: pg.password, PGSSLMODE: "disable", PGCONNECT_TIMEOUT: "5" },
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
-
-/** The stack's state as stored in PostgreSQL: the ids of its servers, by resource name. */
-function stateServers(): Record<string, string> {
-  const exists = sql(`SELECT count(*) FROM information_schema.tables WHERE table_schema = '${SCHEMA}' AND table_name = 'states'`);
-  if (exists !== "1") return {};
-  const data = sql(`SELECT data FROM ${SCHEMA}.states WHERE name = 'default'`);
-  if (!data) return {};
-  const state = JSON.parse(data);
-  return Object.fromEntries(
-    state.resources
-      .filter((r: any) => r.type === "openstack_compute_instance_v2")
-      .flatMap((r: any) => r.instances.map((i: any) => [i.attributes.name, i.attributes.id])),
-  );
-}
-
-/**
- * Sessions holding this stack's state lock: the pg backend's advisory lock on the id of the
- * stack's row (other stacks in the database have their own rows and locks).
- */
-const HOLDERS = (schema: string) =>
-  `FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = 0 AND l.objsubid = 1 ` +
-  `AND l.objid = (SELECT id FROM ${schema}.states WHERE name = 'default') ` +
-  `AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
-const stackLocked = () => Number(sql(`SELECT count(*) ${HOLDERS(SCHEMA)}`));
 
 /** The stack's servers on Nova (every project), by name -> ids. */
 async function novaServers(): Promise<Record<string, string[]>> {
@@ -230,17 +183,6 @@ async function novaServers(): Promise<Record<string, string[]>> {
 
 const count = (servers: Record<string, string[]>) => Object.values(servers).reduce((n, ids) => n + ids.length, 0);
 
-/** Processes whose working directory is inside `dir` (a cdktf or terraform left running). */
-function processesIn(dir: string): number[] {
-  return fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((p) => {
-    try {
-      const cwd = fs.readlinkSync(`/proc/${p}/cwd`);
-      return cwd === dir || cwd.startsWith(dir + path.sep) ? [Number(p)] : [];
-    } catch {
-      return [];
-    }
-  });
-}
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
@@ -268,7 +210,7 @@ beforeAll(async () => {
       PAUSE_SECONDS: "0",
     });
   }
-  expect(stateServers()).toEqual({});
+  expect(stateServers(SCHEMA)).toEqual({});
   expect(count(await novaServers())).toBe(0);
 });
 
@@ -331,9 +273,9 @@ async function bothDeploys(a: Run, b: Run): Promise<void> {
 
   const nova = await novaServers();
   expect(Object.values(nova).map((ids) => ids.length)).toEqual([1, 1]);
-  const state = stateServers();
+  const state = stateServers(SCHEMA);
   expect(Object.fromEntries(Object.entries(state).map(([n, id]) => [n, [id]]))).toEqual(nova);
-  expect(stackLocked()).toBe(0);
+  expect(stackLocked(SCHEMA)).toBe(0);
 }
 
 test("GIVEN the stack deployed WHEN a second user plans from another clone (own HOME, same database) THEN no changes, and terraform keeps no connection string in .terraform", async () => {
@@ -365,15 +307,15 @@ test("GIVEN a deploy interrupted like Ctrl-C (SIGINT to cdktf's process group) a
   console.log(`pg-state: SIGINT -> cdktf and terraform gone in ${Date.now() - t0} ms`);
 
   // terraform stopped cleanly: the lock is free (no force-unlock), the first server is in the state
-  expect(stackLocked()).toBe(0);
-  expect(stateServers()).toEqual({ [`${STACK}-vm1`]: vm1 });
+  expect(stackLocked(SCHEMA)).toBe(0);
+  expect(stateServers(SCHEMA)).toEqual({ [`${STACK}-vm1`]: vm1 });
   expect(await novaServers()).toEqual({ [`${STACK}-vm1`]: [vm1], [`${STACK}-vm2`]: [] });
 
   await ok("a", "user a rerun after SIGINT", ["deploy", STACK]);
   const nova = await novaServers();
   expect(count(nova)).toBe(2);
   expect(nova[`${STACK}-vm1`]).toEqual([vm1]); // kept, not duplicated
-  expect(stateServers()).toEqual({ [`${STACK}-vm1`]: vm1, [`${STACK}-vm2`]: nova[`${STACK}-vm2`][0] });
+  expect(stateServers(SCHEMA)).toEqual({ [`${STACK}-vm1`]: vm1, [`${STACK}-vm2`]: nova[`${STACK}-vm2`][0] });
 }, 600_000);
 
 test("GIVEN a deploy killed hard (SIGKILL to cdktf's process group) after the first server is created WHEN rerun THEN the lock is already free, a server the state missed is imported, and it converges to exactly the declared servers", async () => {
@@ -392,16 +334,16 @@ test("GIVEN a deploy killed hard (SIGKILL to cdktf's process group) after the fi
   console.log(`pg-state: SIGKILL -> cdktf and terraform gone in ${Date.now() - t0} ms`);
 
   // PostgreSQL ended the killed session's advisory lock with its connection: nothing to unlock
-  expect(stackLocked()).toBe(0);
+  expect(stackLocked(SCHEMA)).toBe(0);
   const plan = await ok("c", "user c plan after SIGKILL", ["diff", STACK]);
 
   // The server exists on Nova; the state has it only if terraform persisted it before the kill
   // (a remote state is written at most every 20 s during an apply, and at the end).
   expect(await novaServers()).toEqual({ [`${STACK}-vm1`]: [vm1], [`${STACK}-vm2`]: [] });
-  const inState = stateServers()[`${STACK}-vm1`] === vm1;
+  const inState = stateServers(SCHEMA)[`${STACK}-vm1`] === vm1;
   console.log(`pg-state: after SIGKILL the first server was ${inState ? "in the state" : "missing from the state (an orphan): imported"}`);
   if (!inState) {
-    expect(stateServers()).toEqual({});
+    expect(stateServers(SCHEMA)).toEqual({});
     expect(plan.output).toMatch(/Plan: 3 to add/);
     const address = Object.keys(JSON.parse(fs.readFileSync(path.join(stackDir("a"), "cdk.tf.json"), "utf8")).resource.openstack_compute_instance_v2).find((k) => k.startsWith("vm1_"));
     const imported = terraform("a", ["import", "-no-color", "-input=false", `openstack_compute_instance_v2.${address}`, vm1], "user a import");
@@ -413,7 +355,7 @@ test("GIVEN a deploy killed hard (SIGKILL to cdktf's process group) after the fi
   const nova = await novaServers();
   expect(count(nova)).toBe(2);
   expect(nova[`${STACK}-vm1`]).toEqual([vm1]);
-  expect(stateServers()).toEqual({ [`${STACK}-vm1`]: vm1, [`${STACK}-vm2`]: nova[`${STACK}-vm2`][0] });
+  expect(stateServers(SCHEMA)).toEqual({ [`${STACK}-vm1`]: vm1, [`${STACK}-vm2`]: nova[`${STACK}-vm2`][0] });
 }, 600_000);
 
 test("GIVEN a terraform that holds the lock and does not exit WHEN another user runs terraform force-unlock with the printed lock ID THEN it reports success but the lock stays, and ending the holder's PostgreSQL session frees it", async () => {
@@ -428,7 +370,7 @@ test("GIVEN a terraform that holds the lock and does not exit WHEN another user 
   running.add(holder);
   const holderExit = new Promise((resolve) => holder.on("close", resolve));
   try {
-    await until("the console's lock", () => (stackLocked() > 0 ? true : undefined));
+    await until("the console's lock", () => (stackLocked(SCHEMA) > 0 ? true : undefined));
 
     const refused = terraform("b", ["plan", "-no-color", "-input=false", "-lock-timeout=0s"], "user b plan while locked");
     expect(refused.status).not.toBe(0);
@@ -440,7 +382,7 @@ test("GIVEN a terraform that holds the lock and does not exit WHEN another user 
     expect(unlock.status).toBe(0);
     expect(unlock.output).toContain("Terraform state has been successfully unlocked!");
     // ... but the pg backend keeps no lock record to remove: the advisory lock is the holder's session's
-    expect(stackLocked()).toBeGreaterThan(0);
+    expect(stackLocked(SCHEMA)).toBeGreaterThan(0);
     const still = terraform("b", ["plan", "-no-color", "-input=false", "-lock-timeout=0s"], "user b plan after force-unlock");
     expect(still.status).not.toBe(0);
     expect(still.output).toMatch(LOCKED);
@@ -448,7 +390,7 @@ test("GIVEN a terraform that holds the lock and does not exit WHEN another user 
     // what does free it: ending the holder's session (the state user may end its own role's sessions)
     const ended = sql(`SELECT count(pg_terminate_backend(l.pid)) ${HOLDERS(SCHEMA)}`);
     expect(ended).toBe("1");
-    await until("the lock to go", () => (stackLocked() === 0 ? true : undefined), 10_000);
+    await until("the lock to go", () => (stackLocked(SCHEMA) === 0 ? true : undefined), 10_000);
     const planned = terraform("b", ["plan", "-no-color", "-input=false", "-lock-timeout=60s"], "user b plan after terminate");
     expect(planned.output).not.toContain("Error");
     expect(planned.output).toContain("Refreshing state...");
@@ -463,8 +405,8 @@ test("GIVEN a terraform that holds the lock and does not exit WHEN another user 
 test("GIVEN the deployed stack WHEN the second user destroys it from their clone THEN no server of the stack remains on Nova and the state lists none", async () => {
   await ok("c", "user c destroy", ["destroy", STACK], { TF_CLI_ARGS_destroy: "-lock-timeout=120s" });
   expect(count(await novaServers())).toBe(0);
-  expect(stateServers()).toEqual({});
-  expect(stackLocked()).toBe(0);
+  expect(stateServers(SCHEMA)).toEqual({});
+  expect(stackLocked(SCHEMA)).toBe(0);
 }, 300_000);
 
 test("GIVEN every run above WHEN the clones, the users' HOMEs and all output are scanned THEN the PostgreSQL password is nowhere", () => {
