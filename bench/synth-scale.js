@@ -172,6 +172,9 @@ if (!fs.existsSync(path.join(dist, "constructs", "index.js"))) {
 const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
 for (const k of Object.keys(env)) if (/^(CHECKIN_|OIDC_|EGI_ACCESS)/.test(k)) delete env[k];
 env.EGI_CDKTF_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "bench-scale-cache-"));
+// removed however the bench ends (Ctrl-C included), not only after the last round
+process.on("exit", () => fs.rmSync(env.EGI_CDKTF_CACHE_DIR, { recursive: true, force: true }));
+process.on("SIGINT", () => process.exit(130));
 
 function once(kind, n, floorBytes) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-scale-"));
@@ -214,7 +217,6 @@ for (const n of sizes) {
   }
   process.stderr.write(`N=${n} done\n`);
 }
-fs.rmSync(env.EGI_CDKTF_CACHE_DIR, { recursive: true, force: true });
 console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0].model}, ${new Date().toISOString()}, ${runs} runs per candidate and N, round-robin after a warm-up round\n`);
 console.log("| N | candidate | median (min-max) | ratio to direct | peak RSS, median (min-max) | cdk.tf.json |");
 console.log("| --- | --- | --- | --- | --- | --- |");
