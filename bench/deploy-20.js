@@ -67,19 +67,7 @@ const HCL = "bench-hcl20";
     await candidates[0].after();
     b.takePhases();
 
-    const samples = candidates.map(() => []);
-    const phaseRuns = [];
-    for (let round = 0; round < runs; round++) {
-      for (const [i, c] of candidates.entries()) {
-        b.takePhases();
-        const r = await c.run();
-        samples[i].push(r.seconds);
-        if (c.phases) phaseRuns.push(b.splitPhases(r, b.takePhases()));
-        await expectServers(c.prefix);
-        await c.after();
-        process.stderr.write(`round ${round + 1}/${runs}: ${c.name} ${r.seconds.toFixed(1)} s\n`);
-      }
-    }
+    const { samples, phaseRuns } = await b.roundRobin(candidates, runs, { check: (c) => expectServers(c.prefix), digits: 1 });
 
     const base = b.median(samples[0]);
     console.log(`\n${b.header(`${runs} runs each, round-robin after a warm-up round, ${servers} servers (m1.medium, AppDB image), destroy after each run (not timed)`)}\n`);

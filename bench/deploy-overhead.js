@@ -34,7 +34,7 @@ const PREFIX = "bench-ovh";
 
   try {
     // warm-up: fills the token cache, initializes the stack folder; then the copy for terraform alone
-    const first = await b.cdktf(dir, ["deploy", STACK, "--auto-approve"], env);
+    await b.cdktf(dir, ["deploy", STACK, "--auto-approve"], env);
     b.takePhases();
     await destroy(stackDir);
     fs.cpSync(stackDir, copyDir, { recursive: true, verbatimSymlinks: true, filter: (src) => path.basename(src) !== "plan" });
@@ -45,20 +45,8 @@ const PREFIX = "bench-ovh";
     await candidates[0].run();
     await candidates[0].after();
     if (!fs.lstatSync(path.join(copyDir, "clouds.yaml")).isSymbolicLink()) throw new Error("the copy's clouds.yaml is not the hook's link");
-    void first;
 
-    const samples = candidates.map(() => []);
-    const phaseRuns = [];
-    for (let round = 0; round < runs; round++) {
-      for (const [i, c] of candidates.entries()) {
-        b.takePhases();
-        const r = await c.run();
-        samples[i].push(r.seconds);
-        if (c.phases) phaseRuns.push(b.splitPhases(r, b.takePhases()));
-        await c.after();
-        process.stderr.write(`round ${round + 1}/${runs}: ${c.name} ${r.seconds.toFixed(2)} s\n`);
-      }
-    }
+    const { samples, phaseRuns } = await b.roundRobin(candidates, runs);
 
     const base = b.median(samples[0]);
     console.log(`\n${b.header(`${runs} runs each, round-robin after a warm-up round, 1 server (m1.medium, AppDB image)`)}\n`);
