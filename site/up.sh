@@ -8,4 +8,5 @@ t0=$(date +%s%3N)
 "$here/identity/up.sh"
 "$here/cloud/up.sh"   # calls identity/up.sh again: a fast no-op
 "$here/state/up.sh"   # PostgreSQL for Terraform's pg backend (team state): .site/state/site.json
+"$here/clients/up.sh" # oidc-agent and ansible-core, the client tools the site tests drive
 echo "site: up in $(( $(date +%s%3N) - t0 )) ms"
