@@ -1,12 +1,13 @@
 /**
  * EGI Check-in (any OIDC issuer): an access token from a refresh token (confidential or public
- * client), from client credentials (service accounts), or as given. Built on openid-client; the
- * discovery document can be cached so a warm run makes no IdP call at all.
+ * client), from client credentials (service accounts), from an oidc-agent account, or as given.
+ * Built on openid-client; the discovery document can be cached so a warm run makes no IdP call at all.
  */
 import { createHash } from "node:crypto";
 import type * as OidcClient from "openid-client";
 import { EgiAuthError, isTlsTrustError, rootCause } from "./errors";
-import { faultMessage, type Fetch, findHttpFault } from "./http";
+import { DEFAULT_TIMEOUT_MS, faultMessage, type Fetch, findHttpFault } from "./http";
+import { agentAccessTokenFor } from "./oidc-agent";
 import type { CheckinCredential, CheckinSettings } from "./settings";
 
 export interface AccessToken {
@@ -30,7 +31,12 @@ export interface CheckinOptions {
   readonly metadata?: MetadataStore;
   /** Epoch seconds. @default Date.now() / 1000 */
   readonly now?: () => number;
+  /** How long oidc-agent may take to answer (EGI_HTTP_TIMEOUT). @default 30 s */
+  readonly agentTimeoutMs?: number;
 }
+
+/** The credentials openid-client trades at the token endpoint. */
+type GrantCredential = Extract<CheckinCredential, { kind: "refresh_token" | "client_credentials" }>;
 
 /**
  * openid-client ships ES modules only; Node loads them from CommonJS from 20.19 on. Loaded on first
@@ -70,10 +76,15 @@ export function credentialId(issuer: string, credential: CheckinCredential): str
       return sha256(["cc", issuer, credential.clientId, credential.clientSecret].join("\n"));
     case "access_token":
       return sha256(["at", issuer, credential.accessToken].join("\n"));
+    // The agent holds the secrets: the account's name is all there is. Not the socket path, which
+    // changes with every agent start: a warm run must stay warm across agent restarts (and with
+    // the agent stopped). Not the scope either, as for refresh tokens.
+    case "oidc_agent":
+      return sha256(["oa", issuer, credential.account].join("\n"));
   }
 }
 
-function clientAuth(credential: Exclude<CheckinCredential, { kind: "access_token" }>): OidcClient.ClientAuth {
+function clientAuth(credential: GrantCredential): OidcClient.ClientAuth {
   const oidc = openidClient();
   const secret = credential.clientSecret;
   if (credential.clientAuth === "none" || !secret) return oidc.None();
@@ -97,12 +108,12 @@ const OPENID_CLIENT_TIMEOUT_SECONDS = 600;
  * IdP may answer by revoking the whole session (grant). The client_credentials grant holds no such
  * state (a second call only issues a second access token), so it is marked safe to repeat.
  */
-function idpFetch(credential: Exclude<CheckinCredential, { kind: "access_token" }>, fetch: Fetch): Fetch {
+function idpFetch(credential: GrantCredential, fetch: Fetch): Fetch {
   if (credential.kind === "client_credentials") return (url, init) => fetch(url, { ...init, idempotent: true });
   return fetch;
 }
 
-async function configuration(settings: CheckinSettings, credential: Exclude<CheckinCredential, { kind: "access_token" }>, options: CheckinOptions): Promise<OidcClient.Configuration> {
+async function configuration(settings: CheckinSettings, credential: GrantCredential, options: CheckinOptions): Promise<OidcClient.Configuration> {
   const oidc = openidClient();
   const auth = clientAuth(credential);
   const fetch = idpFetch(credential, options.fetch);
@@ -158,7 +169,7 @@ export function describeIdpError(err: unknown, settings: CheckinSettings): EgiAu
       return new EgiAuthError("INVALID_GRANT", `Check-in (${issuer}) refused the refresh token in CHECKIN_REFRESH_TOKEN (${detail}); it expired, was revoked or belongs to another client: get a new one (e.g. from the Check-in Token Portal)`, { cause: err });
     }
     if (oauthError.error === "invalid_client" || oauthError.error === "unauthorized_client") {
-      const id = cred.kind === "access_token" ? "" : ` "${cred.clientId}"`;
+      const id = "clientId" in cred ? ` "${cred.clientId}"` : "";
       return new EgiAuthError("INVALID_CLIENT", `Check-in (${issuer}) refused client${id} (${detail}); check CHECKIN_CLIENT_ID, CHECKIN_CLIENT_SECRET and CHECKIN_CLIENT_AUTH (basic or post)`, { cause: err });
     }
     return new EgiAuthError("IDP_ERROR", `Check-in (${issuer}) answered HTTP ${oauthError.status} (${detail}); check CHECKIN_SCOPE and the client's registration`, { cause: err });
@@ -186,7 +197,10 @@ export function describeIdpError(err: unknown, settings: CheckinSettings): EgiAu
   return new EgiAuthError("IDP_ERROR", `Check-in (${issuer}) failed: ${String(err)}`);
 }
 
-/** Get an access token for `settings.credential` (no IdP call for a given access token). */
+/**
+ * Get an access token for `settings.credential`: no IdP call for a given access token; for an
+ * oidc-agent account, one request to the agent (which refreshes at the IdP itself, if need be).
+ */
 export async function obtainAccessToken(settings: CheckinSettings, options: CheckinOptions): Promise<AccessToken> {
   const now = options.now ?? (() => Date.now() / 1000);
   const cred = settings.credential;
@@ -196,6 +210,15 @@ export async function obtainAccessToken(settings: CheckinSettings, options: Chec
       accessToken: cred.accessToken,
       expiresAt: typeof claims?.exp === "number" ? claims.exp : undefined,
       subject: typeof claims?.sub === "string" ? claims.sub : `token:${sha256(cred.accessToken).slice(0, 16)}`,
+    };
+  }
+  if (cred.kind === "oidc_agent") {
+    const token = await agentAccessTokenFor(settings.issuer, { ...cred, timeoutMs: options.agentTimeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const claims = jwtClaims(token.accessToken);
+    return {
+      accessToken: token.accessToken,
+      expiresAt: token.expiresAt || (typeof claims?.exp === "number" ? claims.exp : undefined),
+      subject: typeof claims?.sub === "string" ? claims.sub : `agent:${credentialId(settings.issuer, cred).slice(0, 16)}`,
     };
   }
   try {

@@ -16,6 +16,10 @@ export type EgiAuthErrorCode =
   | "INVALID_CLIENT"
   /** Any other error answered by the IdP. */
   | "IDP_ERROR"
+  /** OIDC_AGENT_ACCOUNT is set but no oidc-agent answers at OIDC_SOCK (unset, no socket, refused, timeout). */
+  | "OIDC_AGENT_UNAVAILABLE"
+  /** oidc-agent answered but gave no usable token: unknown or unloaded account, locked, IdP refusal, another issuer. */
+  | "OIDC_AGENT_ERROR"
   /** Keystone could not be reached. */
   | "KEYSTONE_UNREACHABLE"
   /** Keystone's OIDC module rejected the access token. */
@@ -24,8 +28,14 @@ export type EgiAuthErrorCode =
   | "PROTOCOL_NOT_CONFIGURED"
   /** Keystone accepted the token but did not map the user to any group or project. */
   | "KEYSTONE_UNAUTHORIZED"
-  /** OS_PROJECT_ID is not one of the projects the user may scope to. */
+  /** OS_PROJECT_ID is not one of the projects the user may scope to (or no project is named like the VO). */
   | "UNKNOWN_PROJECT"
+  /** EGI_SITE / --site / EgiSite.fromSiteName names a site the pinned site list does not have. */
+  | "UNKNOWN_SITE"
+  /** The site does not support the VO named by EGI_VO / --vo (per the site list). */
+  | "UNKNOWN_VO"
+  /** The pinned site list (egi-cdktf.sites.json) is missing or cannot be read. */
+  | "SITE_LIST_INVALID"
   /** Any other Keystone answer we cannot use. */
   | "KEYSTONE_ERROR"
   /** Keystone issues tokens shorter than EGI_TOKEN_MIN_VALIDITY: a deploy could outlive its token. */

@@ -43,9 +43,13 @@ class Chain {
     return expiresAt !== undefined && expiresAt - this.now() > this.settings.minValiditySeconds;
   }
 
+  /**
+   * The client the access token was issued to is part of the key: another client (or scope) may
+   * carry other entitlements, hence other Keystone roles. An agent account stands for its client.
+   */
   scopedKey(subject: string, projectId: string): string {
     const cred = this.settings.checkin.credential;
-    const client = cred.kind === "access_token" ? "" : cred.clientId;
+    const client = cred.kind === "oidc_agent" ? `oidc-agent:${cred.account}` : "clientId" in cred ? cred.clientId : "";
     return sha256([this.settings.checkin.issuer, client, subject, this.settings.keystone.baseUrl, projectId].join("\n"));
   }
 
@@ -68,6 +72,7 @@ class Chain {
     const token = await obtainAccessToken({ ...this.settings.checkin, credential }, {
       fetch: this.fetch,
       now: this.now,
+      agentTimeoutMs: this.settings.httpTimeoutMs,
       metadata: {
         read: (issuer) => {
           const entry = this.cache.read("discovery", sha256(issuer), isDiscoveryEntry);
@@ -76,10 +81,12 @@ class Chain {
         write: (issuer, metadata) => this.cache.write("discovery", sha256(issuer), { fetchedAt: this.now(), metadata }),
       },
     });
+    // oidc-agent is the access token's cache, in memory: no copy of it goes to disk, only who it is for.
+    const keep = given.kind !== "oidc_agent";
     this.cache.write("identity", this.credId, {
       subject: token.subject,
-      accessToken: token.accessToken,
-      accessExpiresAt: token.expiresAt,
+      accessToken: keep ? token.accessToken : undefined,
+      accessExpiresAt: keep ? token.expiresAt : undefined,
       refreshToken: token.refreshToken ?? identity?.refreshToken,
     } satisfies IdentityEntry);
     return token;

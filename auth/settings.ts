@@ -2,7 +2,8 @@
  * env -> settings: which Check-in credential to use and which Keystone and project to scope to.
  * The seed page's names work as written; fedcloudclient's and OpenStack's names are aliases.
  * Secrets (refresh token, client secret, access token) are read from the environment only, never
- * from flags, so they never appear in process arguments.
+ * from flags, so they never appear in process arguments. An oidc-agent account (OIDC_AGENT_ACCOUNT)
+ * is a fourth kind of credential whose secrets stay inside the agent.
  */
 import * as os from "node:os";
 import * as path from "node:path";
@@ -24,7 +25,16 @@ export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "n
 export type CheckinCredential =
   | { readonly kind: "refresh_token"; readonly refreshToken: string; readonly clientId: string; readonly clientSecret?: string; readonly clientAuth: ClientAuthMethod }
   | { readonly kind: "client_credentials"; readonly clientId: string; readonly clientSecret: string; readonly clientAuth: ClientAuthMethod }
-  | { readonly kind: "access_token"; readonly accessToken: string };
+  | { readonly kind: "access_token"; readonly accessToken: string }
+  | {
+      readonly kind: "oidc_agent";
+      /** OIDC_AGENT_ACCOUNT: the account's short name in oidc-agent (not a secret). */
+      readonly account: string;
+      /** OIDC_SOCK, checked only when the agent is asked: a warm run needs no agent. */
+      readonly socketPath?: string;
+      /** CHECKIN_SCOPE / --scope when set; else the agent uses the account's own scopes. */
+      readonly scope?: string;
+    };
 
 export interface CheckinSettings {
   /** OIDC issuer, discovery at `<issuer>/.well-known/openid-configuration`. */
@@ -98,7 +108,8 @@ function pick(env: Env, ...names: string[]): { name: string; value: string } | u
 export function hasCheckinCredential(env: Env = process.env): boolean {
   return Boolean(
     pick(env, "CHECKIN_REFRESH_TOKEN", "OIDC_REFRESH_TOKEN", "CHECKIN_ACCESS_TOKEN", "OIDC_ACCESS_TOKEN") ||
-      pick(env, "CHECKIN_CLIENT_SECRET", "OIDC_CLIENT_SECRET"),
+      pick(env, "CHECKIN_CLIENT_SECRET", "OIDC_CLIENT_SECRET") ||
+      pick(env, "OIDC_AGENT_ACCOUNT"),
   );
 }
 
@@ -148,6 +159,19 @@ function clientAuthMethod(value: string | undefined, hasSecret: boolean): Client
   }
 }
 
+/**
+ * Which credential the environment names. Precedence:
+ * 1. CHECKIN_REFRESH_TOKEN (with CHECKIN_CLIENT_ID, and the secret of a confidential client);
+ * 2. CHECKIN_CLIENT_SECRET without an access token: a service account (client_credentials);
+ * 3. CHECKIN_ACCESS_TOKEN, used as is;
+ * 4. OIDC_AGENT_ACCOUNT: an access token from the running oidc-agent at OIDC_SOCK.
+ * The agent comes last on purpose: OIDC_AGENT_ACCOUNT is typically exported once in a shell
+ * profile, while a secret in the environment is set for this run (a CI job, a one-off), so the
+ * more specific one wins, and adding the agent to a profile changes nothing for setups that set a
+ * secret. fedcloudclient, too, lets an explicit access token win over the agent (it puts the agent
+ * before a refresh token; we do not, for the reason above). No fallback: when the agent is chosen
+ * and fails, the run fails with the agent's one-line error.
+ */
 function credentialFrom(env: Env, o: SettingOverrides): CheckinCredential {
   const refresh = pick(env, "CHECKIN_REFRESH_TOKEN", "OIDC_REFRESH_TOKEN");
   const secret = pick(env, "CHECKIN_CLIENT_SECRET", "OIDC_CLIENT_SECRET");
@@ -166,7 +190,16 @@ function credentialFrom(env: Env, o: SettingOverrides): CheckinCredential {
     return { kind: "client_credentials", clientId, clientSecret: secret!.value, clientAuth };
   }
   if (access) return { kind: "access_token", accessToken: access.value };
-  throw new EgiAuthError("SETTING_MISSING", "no Check-in credential: set CHECKIN_REFRESH_TOKEN (with CHECKIN_CLIENT_ID), CHECKIN_CLIENT_ID + CHECKIN_CLIENT_SECRET for a service account, or CHECKIN_ACCESS_TOKEN");
+  const agent = pick(env, "OIDC_AGENT_ACCOUNT");
+  if (agent) {
+    // A short name is a file name in the agent's config dir; anything else may be a pasted secret: not shown.
+    if (!/^[^\s/]{1,100}$/.test(agent.value)) {
+      throw new EgiAuthError("SETTING_INVALID", `OIDC_AGENT_ACCOUNT (${agent.value.length} characters, not shown) is not an oidc-agent account short name; set it to one of \`oidc-add -l\``);
+    }
+    const scope = o.scope ?? pick(env, "CHECKIN_SCOPE", "OIDC_SCOPE")?.value;
+    return { kind: "oidc_agent", account: agent.value, socketPath: pick(env, "OIDC_SOCK")?.value, ...(scope ? { scope } : {}) };
+  }
+  throw new EgiAuthError("SETTING_MISSING", "no Check-in credential: set CHECKIN_REFRESH_TOKEN (with CHECKIN_CLIENT_ID), CHECKIN_CLIENT_ID + CHECKIN_CLIENT_SECRET for a service account, CHECKIN_ACCESS_TOKEN, or OIDC_AGENT_ACCOUNT (an oidc-agent account)");
 }
 
 function seconds(env: Env, name: string, fallback: number, min: number): number {

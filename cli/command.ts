@@ -48,8 +48,18 @@ export const SETTINGS_HELP = `Settings (flag, or env var; flags win):
 Secrets, from the environment only (never flags, which any user can see with ps):
   CHECKIN_REFRESH_TOKEN (OIDC_REFRESH_TOKEN), CHECKIN_CLIENT_SECRET (OIDC_CLIENT_SECRET),
   CHECKIN_ACCESS_TOKEN (OIDC_ACCESS_TOKEN)
+  or OIDC_AGENT_ACCOUNT: an oidc-agent account, asked at OIDC_SOCK (any secret above wins if set)
 Cache: EGI_CDKTF_CACHE_DIR [default $XDG_CACHE_HOME/egi-cdktf]; EGI_TOKEN_MIN_VALIDITY seconds a
   token must stay valid [1800]; EGI_HTTP_TIMEOUT seconds per request [30]`;
+
+export const SITE_HELP = `Site by name (instead of OS_AUTH_URL and OS_PROJECT_ID), from the pinned site list:
+  --site NAME              EGI_SITE: GOCDB name, e.g. IFCA-LCG2 (\`egi-cdktf sites\` lists them)
+  --vo NAME                EGI_VO: the VO, e.g. vo.access.egi.eu; its project at the site is the
+                           list's auth.project_id, else the one of yours named like the VO
+  EGI_SITES_FILE           the pinned list [default ./egi-cdktf.sites.json]`;
+
+/** `--site` and `--vo`, for the commands that take a site by name (pass in parseFlags' `extra`). */
+export const SITE_FLAGS: ExtraOptions = { site: { type: "string" }, vo: { type: "string" } };
 
 /** What a secret-looking flag (normalised: lower case, no `-`/`_`, prefix dropped) should be instead. */
 const SECRET_FLAGS: Readonly<Record<string, string>> = {
@@ -125,5 +135,6 @@ export function parseFlags(argv: string[], extra: ExtraOptions = {}, allowPositi
     "ca-file": "caFile",
   };
   for (const [flag, key] of Object.entries(keys)) overrides[key] = values[flag] as string | undefined;
-  return { values, positionals, overrides: overrides as SettingOverrides, help: Boolean(values.help) };
+  const site = { site: values.site as string | undefined, vo: values.vo as string | undefined };
+  return { values, positionals, overrides: overrides as SettingOverrides, site, help: Boolean(values.help) };
 }
