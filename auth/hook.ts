@@ -24,7 +24,8 @@ import { TokenCache } from "./cache";
 import { sha256 } from "./checkin";
 import { EgiAuthError } from "./errors";
 import { createHttpClient, type Fetch } from "./http";
-import { type ScopedSession, scopedToken, type SessionOptions } from "./session";
+import { availableProjects, type ScopedSession, scopedToken, type SessionOptions } from "./session";
+import { projectForVo } from "./site-list";
 import { type AuthSettings, cacheDirFrom, hasCheckinCredential, settingsFromEnv } from "./settings";
 import { type CloudEntry, clearStackFolder, conflictingEnvironment, pruneStackCache, writeStackFolder } from "./stack-files";
 
@@ -41,6 +42,16 @@ export interface TokenRequest {
   readonly authUrl?: string;
   /** @default OS_PROJECT_ID */
   readonly projectId?: string;
+  /**
+   * The VO whose project to scope to when `projectId` is not given: found among the user's
+   * projects by name, passed to `onProject` and pinned in egi-cdktf.context.json.
+   * @default none
+   */
+  readonly vo?: string;
+  /** Called with the project found for `vo`. */
+  readonly onProject?: (projectId: string) => void;
+  /** @default OS_PROTOCOL, else openid then oidc */
+  readonly protocol?: string;
   /** @default OS_CACERT */
   readonly caFile?: string;
   /** @default the provider's (OS_REGION_NAME, else the catalog's first) */
@@ -129,6 +140,25 @@ async function siteCredential(settings: AuthSettings, r: TokenRequest, options: 
 }
 
 /**
+ * Settings for one request. A request by VO (no project id) gets the project named like the VO
+ * among the user's projects at the site, pins it in the context file and tells the construct.
+ */
+async function requestSettings(r: TokenRequest, env: Readonly<Record<string, string | undefined>>, options: HookOptions): Promise<AuthSettings> {
+  const overrides = { authUrl: r.authUrl, projectId: r.projectId, caFile: r.caFile, protocol: r.protocol };
+  if (r.projectId || !r.vo || !r.authUrl) return settingsFromEnv(overrides, env);
+  // OS_PROJECT_ID may be another site's: the VO decides here.
+  const settings = settingsFromEnv(overrides, { ...env, OS_PROJECT_ID: undefined }, false);
+  const fetch = options.fetch ?? createHttpClient({ caFile: settings.caFile, timeoutMs: settings.httpTimeoutMs }).fetch;
+  const project = projectForVo(r.vo, await availableProjects(settings, { ...options, fetch }), `${r.scope.node.path}: VO ${r.vo} at ${settings.keystone.baseUrl}`);
+  // Lazily required: constructs/ imports this module; the context file is where lookups pin answers.
+  const { contextFileOf } = require("../constructs/context-file") as typeof import("../constructs/context-file");
+  const { projectForVoKey } = require("../constructs/egi-site") as typeof import("../constructs/egi-site");
+  contextFileOf(r.scope).set(projectForVoKey(r.authUrl, r.vo), project.id);
+  r.onProject?.(project.id);
+  return { ...settings, keystone: { ...settings.keystone, projectId: project.id } };
+}
+
+/**
  * Get the credentials the app's constructs asked for (when a Check-in credential is set),
  * synthesize, and hand them to terraform through each stack folder (see stack-files.ts).
  * Use instead of `app.synth()` in main.ts.
@@ -146,7 +176,7 @@ export async function synthWithEgiTokens(app: App, options: HookOptions = {}): P
   if (active) {
     const bySite = new Map<string, Promise<SiteCredential>>();
     for (const r of requests) {
-      const settings = settingsFromEnv({ authUrl: r.authUrl, projectId: r.projectId, caFile: r.caFile }, env);
+      const settings = await requestSettings(r, env, options);
       const key = [settings.keystone.baseUrl, settings.keystone.projectId, r.region ?? ""].join("\n");
       if (!bySite.has(key)) {
         const fetch = options.fetch ?? createHttpClient({ caFile: settings.caFile, timeoutMs: settings.httpTimeoutMs }).fetch;

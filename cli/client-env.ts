@@ -34,7 +34,8 @@ export const CHECKIN_SECRET_VARS = [
   "OIDC_ACCESS_TOKEN",
 ] as const;
 
-export function clientVariables(token: ScopedSession, settings: AuthSettings): Record<string, string> {
+/** @param region the site list's region for the site, exported as OS_REGION_NAME */
+export function clientVariables(token: ScopedSession, settings: AuthSettings, region?: string): Record<string, string> {
   const vars: Record<string, string> = {
     OS_AUTH_URL: token.authUrl,
     OS_PROJECT_ID: token.project.id,
@@ -43,6 +44,7 @@ export function clientVariables(token: ScopedSession, settings: AuthSettings): R
     OS_IDENTITY_API_VERSION: "3",
   };
   if (settings.caFile) vars.OS_CACERT = settings.caFile;
+  if (region) vars.OS_REGION_NAME = region;
   return vars;
 }
 

@@ -43,6 +43,21 @@ const COMMANDS: readonly CommandEntry[] = [
     load: () => (require("./commands/context") as typeof import("./commands/context")).contextCommand,
   },
   {
+    name: "sites",
+    summary: "list the EGI sites (and their VOs) pinned in egi-cdktf.sites.json; refresh the pin",
+    load: () => (require("./commands/sites") as typeof import("./commands/sites")).sitesCommand,
+  },
+  {
+    name: "snapshot",
+    summary: "snapshot a server to an image and wait until it is active (openstack server image create)",
+    load: () => (require("./commands/snapshot") as typeof import("./commands/snapshot")).snapshotCommand,
+  },
+  {
+    name: "inventory",
+    summary: "write an Ansible inventory of a deployed stack's servers, from its outputs",
+    load: () => (require("./commands/inventory") as typeof import("./commands/inventory")).inventoryCommand,
+  },
+  {
     name: "plan-summary",
     summary: "plan every stack; Markdown summary of changes and a quota check, for a PR comment",
     load: () => (require("./commands/plan-summary") as typeof import("./commands/plan-summary")).planSummaryCommand,

@@ -1,8 +1,10 @@
 import { Construct } from "constructs";
-import { TerraformStack, TerraformVariable } from "cdktf";
+import { Annotations, TerraformStack, TerraformVariable } from "cdktf";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { registerTokenRequest } from "../auth/hook";
 import { normaliseAuthUrl } from "../auth/settings";
+import { readSiteList, sitesFilePath } from "../auth/site-list-file";
+import { contextFileOf } from "./context-file";
 import { announceSite, SiteLookups } from "./site-lookup";
 
 export interface EgiSiteProps {
@@ -32,7 +34,50 @@ export interface EgiSiteProps {
    * @default none: the stack's default `openstack` provider
    */
   readonly alias?: string;
+  /**
+   * Federation protocol of the site's Keystone (`openid` or `oidc`).
+   * @default OS_PROTOCOL, else openid then oidc
+   */
+  readonly protocol?: string;
+  /**
+   * The VO whose project to use when `projectId` is not given: the hook finds the project named
+   * like it among yours (`VO:<vo>`, `vo_<vo>`, `<vo>`, ...) and pins the answer in
+   * egi-cdktf.context.json. Equivalent to `fedcloud site env --vo <vo>`.
+   * @default none: `projectId`, else OS_PROJECT_ID
+   */
+  readonly vo?: string;
+  /**
+   * Name of the network servers attach to when they name none (`Network.siteDefault()`).
+   * @default none: Nova picks the project's only network
+   */
+  readonly defaultNetwork?: string;
+  /**
+   * Name of the external network floating IPs come from when a server names no pool.
+   * @default none: `VirtualMachine.addFloatingIp()` then needs a pool
+   */
+  readonly floatingIpPool?: string;
 }
+
+/** A site and VO by name, from the app's pinned EGI site list (egi-cdktf.sites.json). */
+export interface EgiSiteFromNameProps {
+  /** The site's GOCDB name, e.g. `IFCA-LCG2`, as `egi-cdktf sites` lists it. */
+  readonly site: string;
+  /** The VO, e.g. `vo.access.egi.eu`. */
+  readonly vo: string;
+  /**
+   * Provider alias, needed when a stack uses more than one site.
+   * @default none: the stack's default `openstack` provider
+   */
+  readonly alias?: string;
+  /**
+   * PEM bundle with the site's CA.
+   * @default OS_CACERT
+   */
+  readonly caFile?: string;
+}
+
+/** Context key of the project the hook found for a VO at a site (see EgiSiteProps.vo). */
+export const projectForVoKey = (authUrl: string, vo: string): string => `project-for-vo:{"vo":${JSON.stringify(vo)}}@${normaliseAuthUrl(authUrl)}`;
 
 /**
  * One EGI Cloud site (a Keystone + project) as an OpenStack provider. Replaces the docs page's
@@ -51,11 +96,45 @@ export class EgiSite extends Construct {
   public readonly cloudVariable: TerraformVariable;
   /** Synth-time lookups at this site (best-fit flavors, newest appliance images, ...). */
   public readonly lookups: SiteLookups;
+  /** Network servers attach to when they name none; see EgiSiteProps.defaultNetwork. */
+  public readonly defaultNetwork?: string;
+  /** Pool floating IPs come from when none is named; see EgiSiteProps.floatingIpPool. */
+  public readonly floatingIpPool?: string;
+
+  /**
+   * A site and VO by name, from the app's pinned site list (`egi-cdktf.sites.json`, EGI_SITES_FILE;
+   * `egi-cdktf sites` lists it): the site's Keystone URL, protocol and region, the VO's project id
+   * (or, when the list has none, the one the hook finds by name), its default network and floating
+   * IP pool. Replaces `export EGI_SITE=... EGI_VO=...; eval $(fedcloud site env)`.
+   */
+  public static fromSiteName(scope: Construct, id: string, props: EgiSiteFromNameProps): EgiSite {
+    let found;
+    try {
+      found = readSiteList(sitesFilePath()).siteVo(props.site, props.vo);
+    } catch (err) {
+      throw new Error(`EgiSite.fromSiteName ${scope.node.path}/${id}: ${(err as Error).message}`);
+    }
+    const { site, vo } = found;
+    return new EgiSite(scope, id, {
+      authUrl: site.endpoint,
+      projectId: vo.projectId,
+      vo: vo.projectId ? undefined : vo.name,
+      region: site.region,
+      protocol: site.protocol,
+      defaultNetwork: vo.defaultNetwork,
+      floatingIpPool: vo.publicNetwork,
+      alias: props.alias,
+      caFile: props.caFile,
+    });
+  }
 
   constructor(scope: Construct, id: string, props: EgiSiteProps = {}) {
     super(scope, id);
     announceSite(this);
     if (props.authUrl !== undefined) normaliseAuthUrl(props.authUrl, `EgiSite ${this.node.path}: authUrl`);
+    if (props.vo !== undefined && (props.projectId !== undefined || props.authUrl === undefined)) {
+      throw new Error(`EgiSite ${this.node.path}: vo finds the project at the site's authUrl when projectId is not given; give authUrl and vo, or projectId`);
+    }
     if (props.projectId !== undefined && !/^[A-Za-z0-9_-]+$/.test(props.projectId)) {
       throw new Error(`EgiSite ${this.node.path}: projectId "${props.projectId}" is not a project id; use the id (not the name) shown by \`egi-cdktf projects\``);
     }
@@ -75,21 +154,35 @@ export class EgiSite extends Construct {
     // Optional with a null default, so terraform never prompts and the provider falls back to OS_TOKEN.
     // (cdktf 0.21 cannot synthesize `default: null` from the config, hence the override.)
     this.cloudVariable.addOverride("default", null);
+    // A VO's project found earlier by the hook is pinned; else the hook finds it before synth.
+    const pinnedProject = props.vo ? pinnedProjectFor(this, props.authUrl!, props.vo) : undefined;
+    const projectId = props.projectId ?? pinnedProject;
+    this.defaultNetwork = props.defaultNetwork;
+    this.floatingIpPool = props.floatingIpPool;
     this.provider = new OpenstackProvider(this, "provider", {
       alias: props.alias,
       cloud: this.cloudVariable.stringValue,
       authUrl: props.authUrl,
-      tenantId: props.projectId,
+      tenantId: projectId,
       region: props.region,
       cacertFile: props.caFile,
     });
-    this.lookups = new SiteLookups(this, { authUrl: props.authUrl, projectId: props.projectId, region: props.region });
+    // Keyed by VO until the project is known, so that answers stay pinned across the first lookup.
+    this.lookups = new SiteLookups(this, { authUrl: props.authUrl, projectId: projectId ?? (props.vo ? `vo:${props.vo}` : undefined), region: props.region });
+    if (props.vo && !projectId) {
+      Annotations.of(this).addInfo(`egi-cdktf: the project of VO ${props.vo} at ${props.authUrl} is looked up by the hook (set a Check-in credential), then pinned in egi-cdktf.context.json`);
+    }
     registerTokenRequest(this, {
       stack,
       scope: this,
       cloudVariableName: this.cloudVariable.friendlyUniqueId,
       authUrl: props.authUrl,
-      projectId: props.projectId,
+      projectId,
+      vo: projectId ? undefined : props.vo,
+      protocol: props.protocol,
+      onProject: (id) => {
+        this.provider.tenantId = id;
+      },
       caFile: props.caFile,
       region: props.region,
       prepare: (token) => this.lookups.prepare(token),
@@ -100,4 +193,10 @@ export class EgiSite extends Construct {
   public static isEgiSite(x: unknown): x is EgiSite {
     return x instanceof EgiSite;
   }
+}
+
+/** The project id pinned for `vo` at `authUrl`, when it is a plausible id. */
+function pinnedProjectFor(scope: Construct, authUrl: string, vo: string): string | undefined {
+  const value = contextFileOf(scope).get(projectForVoKey(authUrl, vo));
+  return typeof value === "string" && /^[A-Za-z0-9_-]+$/.test(value) ? value : undefined;
 }

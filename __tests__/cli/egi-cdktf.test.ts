@@ -107,6 +107,9 @@ describe("egi-cdktf --help", () => {
       require("../../cli/commands/env").envCommand,
       require("../../cli/commands/exec").execCommand,
       require("../../cli/commands/context").contextCommand,
+      require("../../cli/commands/sites").sitesCommand,
+      require("../../cli/commands/snapshot").snapshotCommand,
+      require("../../cli/commands/inventory").inventoryCommand,
       require("../../cli/commands/plan-summary").planSummaryCommand,
     ] as Array<{ name: string; summary: string }>;
     let out = "";

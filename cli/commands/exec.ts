@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as os from "node:os";
 import { scopedToken } from "../../auth/session";
-import { settingsFromEnv } from "../../auth/settings";
+import { commandSettings } from "../../auth/site-settings";
 import { CHECKIN_SECRET_VARS, clientVariables, CONFLICTING_VARS, shellQuote } from "../client-env";
-import { type Command, parseFlags, plainArg, SETTING_FLAGS, SETTINGS_HELP, UsageError } from "../command";
+import { type Command, parseFlags, plainArg, SETTING_FLAGS, SETTINGS_HELP, SITE_FLAGS, SITE_HELP, UsageError } from "../command";
 
 /** Signals egi-cdktf passes on to the command, each exactly once. */
 const RELAYED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
@@ -17,7 +17,7 @@ const ANSWER_TIMEOUT_MS = 5000;
 export const execCommand: Command = {
   name: "exec",
   summary: "run a command (terraform, tofu, openstack, ...) with OS_TOKEN and friends set",
-  usage: `Usage: egi-cdktf exec [settings] -- COMMAND [ARGS...]
+  usage: `Usage: egi-cdktf exec [--site NAME --vo VO] [settings] -- COMMAND [ARGS...]
 
 Runs COMMAND with OS_AUTH_URL, OS_PROJECT_ID, OS_TOKEN, OS_AUTH_TYPE=v3token and
 OS_IDENTITY_API_VERSION=3 set, competing credentials unset, and the Check-in secrets removed
@@ -37,15 +37,17 @@ terraform's approval prompt), and gets each interrupt exactly once, as if run di
     process in the group, which tells it whether it got the signal as well.)
   Press Ctrl-C twice to make terraform stop at once, as without egi-cdktf.
 
+${SITE_HELP}
+
 ${SETTINGS_HELP}`,
   async run(argv, io) {
     const { own, command, misplaced } = splitArgs(argv);
-    const { overrides } = parseFlags(own);
+    const { overrides, site } = parseFlags(own, SITE_FLAGS);
     if (misplaced) throw new UsageError(`put -- before the command: ${suggestion(own, command)}`);
     if (command.length === 0) throw new UsageError("exec needs a command after --, e.g. egi-cdktf exec -- openstack server list");
 
-    const settings = settingsFromEnv(overrides, io.env);
-    const env: Record<string, string | undefined> = { ...io.env, ...clientVariables(await scopedToken(settings), settings) };
+    const { settings, siteVo } = await commandSettings(site, overrides, io.env);
+    const env: Record<string, string | undefined> = { ...io.env, ...clientVariables(await scopedToken(settings), settings, siteVo?.site.region) };
     for (const name of [...CONFLICTING_VARS, ...CHECKIN_SECRET_VARS]) delete env[name];
     return runRelayingSignals(command, env);
   },
@@ -61,7 +63,8 @@ function splitArgs(argv: string[]): { own: string[]; command: string[]; misplace
   const after = dash >= 0 ? argv.slice(dash + 1) : [];
   let i = 0;
   while (i < before.length && before[i].startsWith("-") && before[i] !== "-") {
-    i += Object.hasOwn(SETTING_FLAGS, before[i].replace(/^--?/, "")) ? 2 : 1; // `--auth-url URL`: URL is the flag's
+    const flag = before[i].replace(/^--?/, "");
+    i += Object.hasOwn(SETTING_FLAGS, flag) || Object.hasOwn(SITE_FLAGS, flag) ? 2 : 1; // `--auth-url URL`: URL is the flag's
   }
   if (i >= before.length) return { own: before, command: after, misplaced: false };
   return { own: before.slice(0, i), command: [...before.slice(i), ...after], misplaced: true };

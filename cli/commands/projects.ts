@@ -1,21 +1,23 @@
 import { availableProjects } from "../../auth/session";
-import { settingsFromEnv } from "../../auth/settings";
-import { type Command, parseFlags, SETTINGS_HELP } from "../command";
+import { commandSettings } from "../../auth/site-settings";
+import { type Command, parseFlags, SETTINGS_HELP, SITE_FLAGS, SITE_HELP } from "../command";
 
 /** Equivalent to the docs page's `python get-projects.py` (`openstack project list` with a federated token). */
 export const projectsCommand: Command = {
   name: "projects",
   summary: "list the projects you can use at OS_AUTH_URL (like get-projects.py)",
-  usage: `Usage: egi-cdktf projects [--json] [settings]
+  usage: `Usage: egi-cdktf projects [--json] [--site NAME --vo VO] [settings]
 
 Logs in to the site's Keystone with your Check-in identity and lists the projects you may scope
 to; the one in OS_PROJECT_ID is marked with *. OS_PROJECT_ID is not needed.
   --json   machine-readable output: [{"id", "name", "domainId", "enabled"}]
 
+${SITE_HELP}
+
 ${SETTINGS_HELP}`,
   async run(argv, io) {
-    const { values, overrides } = parseFlags(argv, { json: { type: "boolean" } });
-    const settings = settingsFromEnv(overrides, io.env, false);
+    const { values, overrides, site } = parseFlags(argv, { json: { type: "boolean" }, ...SITE_FLAGS });
+    const { settings } = await commandSettings(site, overrides, io.env, false);
     const projects = await availableProjects(settings);
     if (values.json) {
       io.stdout(`${JSON.stringify(projects, null, 2)}\n`);
