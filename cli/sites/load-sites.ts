@@ -8,7 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
-import type { Fetch } from "../../auth/http";
+import { rootCause } from "../../auth/errors";
+import { type Fetch, findHttpFault } from "../../auth/http";
 import { parseSiteEntry, type SiteEntry } from "../../auth/site-list";
 import { tarGzFiles } from "./tar-gz";
 
@@ -57,7 +58,12 @@ function fromDirectory(dir: string): LoadedSites {
 }
 
 function checkUrl(from: string): URL {
-  const url = new URL(from);
+  let url: URL;
+  try {
+    url = new URL(from);
+  } catch {
+    throw new Error(`--from ${from}: not a URL (give a directory of sites/*.yaml or an https:// URL)`);
+  }
   const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
     throw new Error(`--from ${from}: use an https:// URL (a site list decides where your token is sent; plain http only for loopback)`);
@@ -67,14 +73,27 @@ function checkUrl(from: string): URL {
 
 async function fromUrl(from: string, fetch: Fetch): Promise<LoadedSites> {
   const url = checkUrl(from);
-  const res = await fetch(url.href, { headers: { Accept: "application/gzip, application/yaml, text/plain, */*" } });
+  // Unreachable, TLS, DNS, a reset mid-body: an expected failure, one line naming the URL.
+  const failed = (err: unknown) => new Error(`--from ${from}: cannot download it (${findHttpFault(err)?.message ?? rootCause(err)})`, { cause: err });
+  const res = await fetch(url.href, { headers: { Accept: "application/gzip, application/yaml, text/plain, */*" } }).catch((err) => {
+    throw failed(err);
+  });
   if (res.status !== 200) {
     await res.body?.cancel();
     throw new Error(`--from ${from}: HTTP ${res.status}`);
   }
-  const body = Buffer.from(await res.arrayBuffer());
+  const body = Buffer.from(
+    await res.arrayBuffer().catch((err) => {
+      throw failed(err);
+    }),
+  );
   if (body[0] === 0x1f && body[1] === 0x8b) {
-    const files = tarGzFiles(body, (p) => SITE_FILE.test(p));
+    let files: ReturnType<typeof tarGzFiles>;
+    try {
+      files = tarGzFiles(body, (p) => SITE_FILE.test(p));
+    } catch (err) {
+      throw new Error(`--from ${from}: a damaged .tar.gz (${rootCause(err)})`, { cause: err });
+    }
     if (files.length === 0) throw new Error(`--from ${from}: the archive has no sites/*.yaml; give fedcloud-catchall-operations' archive`);
     return collect(files.map((f) => ({ name: `${from}!${f.path}`, text: () => f.data.toString("utf8") })));
   }

@@ -29,7 +29,8 @@ export function tarGzFiles(archive: Buffer, wanted: (path: string) => boolean): 
     const size = parseInt(text(header, 124, 12).trim() || "0", 8);
     if (!Number.isFinite(size)) throw new Error(`damaged tar header at byte ${offset}`);
     const type = String.fromCharCode(header[156] || 0x30);
-    const prefix = text(header, 257, 6).startsWith("ustar") ? text(header, 345, 155) : "";
+    // POSIX ustar/pax only ("ustar\0"): GNU headers ("ustar  \0") keep atime/ctime at byte 345.
+    const prefix = header.toString("latin1", 257, 263) === "ustar\0" ? text(header, 345, 155) : "";
     const name = longName ?? paxPath ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
     const body = tar.subarray(offset + 512, offset + 512 + size);
     offset += 512 + Math.ceil(size / 512) * 512;
