@@ -5,7 +5,11 @@ import { registerTokenRequest } from "../auth/hook";
 import { normaliseAuthUrl } from "../auth/settings";
 import { readSiteList, sitesFilePath } from "../auth/site-list-file";
 import { contextFileOf } from "./context-file";
+import { defaultNetworkSpec, floatingIpPoolSpec } from "./network-choice";
 import { announceSite, SiteLookups } from "./site-lookup";
+
+/** Sites made by `fromSiteName`: without defaultNetwork / publicNetwork they choose as fedcloud does. */
+const listedSites = new WeakSet<EgiSite>();
 
 export interface EgiSiteProps {
   /**
@@ -115,7 +119,7 @@ export class EgiSite extends Construct {
       throw new Error(`EgiSite.fromSiteName ${scope.node.path}/${id}: ${(err as Error).message}`);
     }
     const { site, vo } = found;
-    return new EgiSite(scope, id, {
+    const egiSite = new EgiSite(scope, id, {
       authUrl: site.endpoint,
       projectId: vo.projectId,
       vo: vo.projectId ? undefined : vo.name,
@@ -126,6 +130,27 @@ export class EgiSite extends Construct {
       alias: props.alias,
       caFile: props.caFile,
     });
+    listedSites.add(egiSite);
+    return egiSite;
+  }
+
+  /**
+   * Name of the network a server attaches to when it names none: `defaultNetwork`; at a site from
+   * the site list without one, the network `fedcloud select network` would pick (a synth-time
+   * lookup, pinned); else undefined (Nova picks the project's only network).
+   */
+  public defaultNetworkFor(scope: Construct): string | undefined {
+    if (this.defaultNetwork) return this.defaultNetwork;
+    return listedSites.has(this) ? this.lookups.addString(scope, defaultNetworkSpec) : undefined;
+  }
+
+  /**
+   * Name of the pool a floating IP comes from when none is named: `floatingIpPool`; at a site from
+   * the site list without one, its one external network (a synth-time lookup, pinned); else undefined.
+   */
+  public floatingIpPoolFor(scope: Construct): string | undefined {
+    if (this.floatingIpPool) return this.floatingIpPool;
+    return listedSites.has(this) ? this.lookups.addString(scope, floatingIpPoolSpec) : undefined;
   }
 
   constructor(scope: Construct, id: string, props: EgiSiteProps = {}) {
@@ -167,8 +192,9 @@ export class EgiSite extends Construct {
       region: props.region,
       cacertFile: props.caFile,
     });
-    // Keyed by VO until the project is known, so that answers stay pinned across the first lookup.
-    this.lookups = new SiteLookups(this, { authUrl: props.authUrl, projectId: projectId ?? (props.vo ? `vo:${props.vo}` : undefined), region: props.region });
+    // A site by VO is keyed by the VO, before and after its project is pinned: keyed by the pinned
+    // project, the next synth would miss what the first one looked up (placeholders offline).
+    this.lookups = new SiteLookups(this, { authUrl: props.authUrl, projectId: props.vo ? `vo:${props.vo}` : projectId, region: props.region });
     if (props.vo && !projectId) {
       Annotations.of(this).addInfo(`egi-cdktf: the project of VO ${props.vo} at ${props.authUrl} is looked up by the hook (set a Check-in credential), then pinned in egi-cdktf.context.json`);
     }

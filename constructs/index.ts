@@ -22,7 +22,7 @@
  */
 
 // Sites: the provider, authenticated with a Check-in or OS_TOKEN Keystone token.
-export { EgiSite, type EgiSiteProps } from "./egi-site";
+export { EgiSite, type EgiSiteProps, type EgiSiteFromNameProps } from "./egi-site";
 
 // Servers.
 export { VirtualMachine, type VirtualMachineProps } from "./virtual-machine";

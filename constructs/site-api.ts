@@ -1,6 +1,6 @@
 /**
  * The few read-only OpenStack API calls synth-time lookups make with the hook's scoped token:
- * Nova's flavor list (with extra specs) and Glance's image list. Endpoints come from the token's
+ * Nova's flavor list (with extra specs), Glance's image list and Neutron's network list. Endpoints come from the token's
  * catalog, public interface, in the site's region when one is given.
  */
 import type { SiteToken } from "../auth/hook";
@@ -25,6 +25,15 @@ export interface ImageInfo {
   readonly status: string;
   /** Every other attribute Glance returns, custom properties included. */
   readonly properties: Readonly<Record<string, unknown>>;
+}
+
+export interface NetworkInfo {
+  readonly id: string;
+  readonly name: string;
+  /** `router:external`: floating IPs come from it. */
+  readonly external: boolean;
+  readonly shared: boolean;
+  readonly projectId: string;
 }
 
 interface CatalogEntry {
@@ -79,5 +88,22 @@ export class SiteApi {
       next = body.next;
     }
     return out;
+  }
+
+  /** The project the token is scoped to. */
+  get projectId(): string {
+    return this.token.session.project.id;
+  }
+
+  /** Equivalent to `openstack network list --long`: the networks the project can see. */
+  async networks(): Promise<NetworkInfo[]> {
+    const body = await this.get(`${this.endpoint("network")}/v2.0/networks`);
+    return (body.networks as any[]).map((n) => ({
+      id: n.id,
+      name: n.name ?? "",
+      external: n["router:external"] === true,
+      shared: n.shared === true,
+      projectId: n.project_id ?? n.tenant_id ?? "",
+    }));
   }
 }

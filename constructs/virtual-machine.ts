@@ -3,14 +3,14 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
 import type { ComputeVolumeAttachV2 } from "../.gen/providers/openstack/compute-volume-attach-v2";
 import { DataOpenstackNetworkingPortV2 } from "../.gen/providers/openstack/data-openstack-networking-port-v2";
-import type { EgiSite } from "./egi-site";
+import { EgiSite } from "./egi-site";
 import type { Flavor } from "./flavor";
 import { FloatingIp } from "./floating-ip";
 import type { IKeyPair } from "./key-pair";
 import type { MachineImage } from "./machine-image";
 import { type INetwork, Network } from "./network";
 import type { ISecurityGroup } from "./security-group";
-import { lookupPrecondition } from "./site-lookup";
+import { defaultSiteOf, lookupPrecondition } from "./site-lookup";
 import type { UserData } from "./user-data";
 import { Volume, type VolumeProps } from "./volume";
 
@@ -31,7 +31,9 @@ export interface VirtualMachineProps {
   readonly site?: EgiSite;
   /**
    * Network to attach.
-   * @default the project's only network, chosen by Nova (`Network.siteDefault()`)
+   * @default `Network.siteDefault()`: the site's `defaultNetwork` (site list), else at a site from
+   *   the site list the network `fedcloud select network` picks, else the project's only network,
+   *   chosen by Nova
    */
   readonly network?: INetwork;
   /**
@@ -101,6 +103,8 @@ export class VirtualMachine extends Construct {
   public readonly privateIpv4: string;
   private floating?: FloatingIp;
   private readonly site?: EgiSite;
+  /** `site`, else the stack's default site: where the defaults of network and pool come from. */
+  private readonly defaultsSite?: EgiSite;
   private readonly outputPrefix: string;
   private portId?: string;
 
@@ -127,7 +131,10 @@ export class VirtualMachine extends Construct {
     const flavorId = props.flavor.bind(this, props.site).flavorId;
     // A synth-time lookup left unanswered gives a placeholder id: stop terraform plan on it, before
     // the key pair, groups or volumes are created, rather than let Nova reject the server at apply.
-    const precondition = [imageId, flavorId].flatMap((value) => lookupPrecondition(this, value) ?? []);
+    const site = props.site ?? defaultSiteOf(TerraformStack.of(this), EgiSite.isEgiSite);
+    this.defaultsSite = site;
+    const defaultNetwork = Network.isSiteDefault(network) ? site?.defaultNetworkFor(this) : undefined;
+    const precondition = [imageId, flavorId, defaultNetwork].flatMap((value) => (value === undefined ? [] : (lookupPrecondition(this, value) ?? [])));
 
     this.instance = new ComputeInstanceV2(this, "server", {
       name,
@@ -138,7 +145,7 @@ export class VirtualMachine extends Construct {
       userData: props.userData?.render(),
       availabilityZone: props.availabilityZone,
       metadata: props.metadata ? { ...props.metadata } : undefined,
-      network: Network.isSiteDefault(network) ? undefined : [{ uuid: network.networkId }],
+      network: Network.isSiteDefault(network) ? (defaultNetwork ? [{ name: defaultNetwork }] : undefined) : [{ uuid: network.networkId }],
       provider: props.site?.provider,
       lifecycle: precondition.length > 0 ? { precondition } : undefined,
     });
@@ -170,10 +177,19 @@ export class VirtualMachine extends Construct {
   /**
    * Give the server a public address from `pool`. Equivalent to `openstack floating ip create POOL`
    * then `openstack server add floating ip SERVER IP`. One per server.
+   * @param pool the external network's name
+   * @default the site's `floatingIpPool` (the site list's publicNetwork), else at a site from the
+   *   site list its one external network (a synth-time lookup)
    */
-  public addFloatingIp(pool: string): FloatingIp {
+  public addFloatingIp(pool?: string): FloatingIp {
+    pool = pool ?? this.defaultsSite?.floatingIpPoolFor(this);
+    if (!pool) {
+      throw new Error(`VirtualMachine ${this.node.path}: addFloatingIp needs a pool here (the site names none); give the external network's name, as \`openstack network list --external\` shows`);
+    }
     if (this.floating) throw new Error(`VirtualMachine ${this.node.path}: already has a floating IP; addFloatingIp is called once (floatingIpPool calls it too)`);
     this.floating = new FloatingIp(this, "floating-ip", { pool, portId: this.port(), site: this.site });
+    const poolLookup = lookupPrecondition(this, pool);
+    if (poolLookup) this.floating.resource.lifecycle = { ...this.floating.resource.lifecycle, precondition: [...(this.floating.resource.lifecycle?.precondition ?? []), poolLookup] };
     new TerraformOutput(this, "floating_ip", { value: this.floating.address }).overrideLogicalId(`${this.outputPrefix}_floating_ip`);
     return this.floating;
   }
