@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import { Token } from "cdktf";
-import * as YAML from "yaml";
 
 /**
  * A user for cloud-init's `users` list (the `users_groups` module).
@@ -231,6 +230,12 @@ export function decodeUtf8Text(data: Buffer): string | undefined {
  * PyYAML (cloud-init) reads YAML 1.1: render and parse with its rules, so "yes", "on", "0644" are quoted.
  * @internal shared with user-data.ts
  */
+/**
+ * The yaml library, loaded at the first render or parse: an app whose servers have no cloud-config
+ * does not pay for its 72 modules at every synth (bench/README.md, synth at scale).
+ */
+export const yaml = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
+
 export const YAML_OPTIONS = { version: "1.1", lineWidth: 0, blockQuote: "literal" } as const;
 
 /**
@@ -254,7 +259,7 @@ export function renderCloudConfig(config: CloudConfig): string {
     final_message: config.finalMessage,
     ...config.extra,
   };
-  return YAML.stringify(withoutUndefined(doc), YAML_OPTIONS);
+  return yaml().stringify(withoutUndefined(doc), YAML_OPTIONS);
 }
 
 function renderUser(user: CloudConfigUser): Record<string, unknown> {

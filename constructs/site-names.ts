@@ -64,12 +64,19 @@ export function claimSiteName(construct: IConstruct, name: string, site: EgiSite
     claims.byName.set(kind, names);
   }
   const sameName = names.get(name);
-  if (sameName) sameName.push(claim);
-  else names.set(name, [claim]);
-  const stack = TerraformStack.of(construct);
-  if (!checkedStacks.has(stack)) {
-    checkedStacks.add(stack);
-    Aspects.of(stack).add(new UniqueSiteNames(stack));
+  if (!sameName) {
+    names.set(name, [claim]);
+    return;
+  }
+  sameName.push(claim);
+  // Only a name claimed twice can clash: only then do its stacks get the check, so an app of unique
+  // names pays nothing for it at synth (an aspect makes cdktf visit every construct of the stack).
+  for (const c of sameName) {
+    const stack = TerraformStack.of(c.construct);
+    if (!checkedStacks.has(stack)) {
+      checkedStacks.add(stack);
+      Aspects.of(stack).add(new UniqueSiteNames(stack));
+    }
   }
 }
 

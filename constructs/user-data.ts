@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as YAML from "yaml";
-import { CloudConfig, decodeUtf8Text, renderCloudConfig, validateCloudConfig, YAML_OPTIONS } from "./cloud-config";
+import { CloudConfig, decodeUtf8Text, renderCloudConfig, validateCloudConfig, yaml, YAML_OPTIONS } from "./cloud-config";
 import { describeValue } from "./describe-value";
 
 /** Nova's limit on `user_data`, counted after base64 encoding. */
@@ -146,6 +145,7 @@ function mimeHeaders(content: string): { type?: string; boundary?: string } {
 
 /** Parses cloud-config YAML as cloud-init (PyYAML, YAML 1.1) would, requiring a mapping. */
 function checkCloudConfigYaml(content: string): void {
+  const YAML = yaml();
   const doc = YAML.parseDocument(content, { version: YAML_OPTIONS.version });
   if (doc.errors.length > 0) {
     throw new Error(`cloud-config is not valid YAML: ${doc.errors[0].message.split("\n")[0].replace(/:$/, "")}`);

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { ComputeKeypairV2 } from "../../.gen/providers/openstack/compute-keypair-v2";
 import { EgiSite } from "../../constructs/egi-site";
 import { KeyPair, KeyPairProps } from "../../constructs/key-pair";
@@ -192,6 +192,17 @@ describe("KeyPair names at one site", () => {
   test("GIVEN two names WHEN synthesized THEN both are accepted", () => {
     const { b } = twoStacks([{}, {}], ["one", "two"]);
     expect(Testing.synth(b)).toHaveResourceWithProperties(ComputeKeypairV2, { name: "two" });
+  });
+
+  test("GIVEN only distinct names WHEN the stacks are built THEN no stack carries the check's aspect (synth visits nothing extra)", () => {
+    const { a, b } = twoStacks([{}, {}], ["one", "two"]);
+    expect(Aspects.of(a).all).toHaveLength(0);
+    expect(Aspects.of(b).all).toHaveLength(0);
+
+    // WHEN a third key pair repeats a name in stack a THEN both stacks that hold the name are checked
+    new KeyPair(a, "again", { publicKey: ED25519, name: "two" });
+    expect(Aspects.of(a).all).toHaveLength(1);
+    expect(Aspects.of(b).all).toHaveLength(1);
   });
 
   test("GIVEN the same token as name twice WHEN synthesized THEN nothing is compared (its value is unknown at synth)", () => {
