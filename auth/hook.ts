@@ -143,19 +143,29 @@ async function siteCredential(settings: AuthSettings, r: TokenRequest, options: 
  * Settings for one request. A request by VO (no project id) gets the project named like the VO
  * among the user's projects at the site, pins it in the context file and tells the construct.
  */
-async function requestSettings(r: TokenRequest, env: Readonly<Record<string, string | undefined>>, options: HookOptions): Promise<AuthSettings> {
+async function requestSettings(
+  r: TokenRequest,
+  env: Readonly<Record<string, string | undefined>>,
+  options: HookOptions,
+  /** Projects found in this synth, by site and VO: several stacks at one site ask Keystone once. */
+  found: Map<string, Promise<string>>,
+): Promise<AuthSettings> {
   const overrides = { authUrl: r.authUrl, projectId: r.projectId, caFile: r.caFile, protocol: r.protocol };
   if (r.projectId || !r.vo || !r.authUrl) return settingsFromEnv(overrides, env);
   // OS_PROJECT_ID may be another site's: the VO decides here.
   const settings = settingsFromEnv(overrides, { ...env, OS_PROJECT_ID: undefined }, false);
   const fetch = options.fetch ?? createHttpClient({ caFile: settings.caFile, timeoutMs: settings.httpTimeoutMs }).fetch;
-  const project = projectForVo(r.vo, await availableProjects(settings, { ...options, fetch }), `${r.scope.node.path}: VO ${r.vo} at ${settings.keystone.baseUrl}`);
+  const key = `${settings.keystone.baseUrl}\n${r.vo}`;
+  if (!found.has(key)) {
+    found.set(key, availableProjects(settings, { ...options, fetch }).then((projects) => projectForVo(r.vo!, projects, `${r.scope.node.path}: VO ${r.vo} at ${settings.keystone.baseUrl}`).id));
+  }
+  const projectId = await found.get(key)!;
   // Lazily required: constructs/ imports this module; the context file is where lookups pin answers.
   const { contextFileOf } = require("../constructs/context-file") as typeof import("../constructs/context-file");
   const { projectForVoKey } = require("../constructs/egi-site") as typeof import("../constructs/egi-site");
-  contextFileOf(r.scope).set(projectForVoKey(r.authUrl, r.vo), project.id);
-  r.onProject?.(project.id);
-  return { ...settings, keystone: { ...settings.keystone, projectId: project.id } };
+  contextFileOf(r.scope).set(projectForVoKey(r.authUrl, r.vo), projectId);
+  r.onProject?.(projectId);
+  return { ...settings, keystone: { ...settings.keystone, projectId } };
 }
 
 /**
@@ -175,8 +185,9 @@ export async function synthWithEgiTokens(app: App, options: HookOptions = {}): P
   const credentials = new Map<TokenRequest, SiteCredential>();
   if (active) {
     const bySite = new Map<string, Promise<SiteCredential>>();
+    const found = new Map<string, Promise<string>>();
     for (const r of requests) {
-      const settings = await requestSettings(r, env, options);
+      const settings = await requestSettings(r, env, options, found);
       const key = [settings.keystone.baseUrl, settings.keystone.projectId, r.region ?? ""].join("\n");
       if (!bySite.has(key)) {
         const fetch = options.fetch ?? createHttpClient({ caFile: settings.caFile, timeoutMs: settings.httpTimeoutMs }).fetch;

@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runTerraform, stopTerraform, type Terraform } from "../plan-summary/run-terraform";
+import { removingOnSignal, runTerraform, type Terraform } from "../plan-summary/run-terraform";
 
 export interface OutputValue {
   readonly sensitive?: boolean;
@@ -53,28 +53,6 @@ export function terraformError(stdout: string, stderr: string, code: number): st
   if (errors.length) return [...new Set(errors)].join("; ");
   const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
   return lines[lines.length - 1] ?? `exit code ${code}`;
-}
-
-/**
- * Until the returned function is called, an interrupt removes `dir` before egi-cdktf dies of it
- * (a `finally` does not run when a signal ends the process) and terraform gets the signal too.
- */
-function removingOnSignal(dir: string): () => void {
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-  const handlers = signals.map((signal) => {
-    const handler = () => {
-      stop();
-      stopTerraform(signal);
-      fs.rmSync(dir, { recursive: true, force: true });
-      process.kill(process.pid, signal);
-    };
-    process.once(signal, handler);
-    return [signal, handler] as const;
-  });
-  const stop = () => {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
-  };
-  return stop;
 }
 
 function parseOutputs(stdout: string, binary: string): Outputs {

@@ -14,7 +14,7 @@ import { summarizePlan } from "./plan-json";
 import { overQuotaLine, quotaRows, type StackNeed } from "./quota";
 import { QUOTA_RESOURCES, quotaNeeds } from "./quota-needs";
 import type { PlanSummaryReport, SiteReport, StackReport, Warning } from "./report";
-import { diagnosticLine, planStack, runTerraform, type StackPlan, stopTerraform, type Terraform } from "./run-terraform";
+import { diagnosticLine, planStack, removingOnSignal, runTerraform, type StackPlan, type Terraform } from "./run-terraform";
 import { readSiteQuota } from "./site-quota";
 import { readManifest, readProject, synthesize, type SynthesizedStack } from "./synth";
 
@@ -133,30 +133,6 @@ async function checkSite(bucket: Bucket, env: Env): Promise<SiteReport> {
     const reason = (err as Error).message;
     return { site, label, stacks, checked: false, notes: [`quota not checked: ${reason}`], rows: quotaRows(bucket.needs, notChecked(reason)) };
   }
-}
-
-/**
- * Until the returned function is called, an interrupt (Ctrl-C, a CI runner's SIGTERM) removes `dir`
- * before egi-cdktf dies of it (a `finally` does not run when a signal ends the process), and the
- * running terraform gets the signal too (when it came from the terminal, a second copy: harmless
- * for a plan, which changes nothing and takes no lock).
- */
-function removingOnSignal(dir: string): () => void {
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-  const handlers = signals.map((signal) => {
-    const handler = () => {
-      stop();
-      stopTerraform(signal);
-      fs.rmSync(dir, { recursive: true, force: true });
-      process.kill(process.pid, signal);
-    };
-    process.once(signal, handler);
-    return [signal, handler] as const;
-  });
-  const stop = () => {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
-  };
-  return stop;
 }
 
 export async function runPlanSummary(o: PlanSummaryOptions): Promise<PlanSummaryResult> {

@@ -13,6 +13,7 @@
  *   terraform's own summary and the address it names, not a scraped terminal line.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PlanJson } from "./plan-json";
 
@@ -141,4 +142,28 @@ export async function planStack(tf: Terraform, stackDir: string, planFile: strin
   } catch {
     return failure("show", "terraform show -json printed no JSON", warnings);
   }
+}
+
+/**
+ * Until the returned function is called, an interrupt (Ctrl-C, a CI runner's SIGTERM) removes `dir`
+ * before egi-cdktf dies of it (a `finally` does not run when a signal ends the process), and the
+ * running terraform gets the signal too (when it came from the terminal, a second copy: harmless
+ * for a plan, which changes nothing and takes no lock).
+ */
+export function removingOnSignal(dir: string): () => void {
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const handlers = signals.map((signal) => {
+    const handler = () => {
+      stop();
+      stopTerraform(signal);
+      fs.rmSync(dir, { recursive: true, force: true });
+      process.kill(process.pid, signal);
+    };
+    process.once(signal, handler);
+    return [signal, handler] as const;
+  });
+  const stop = () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+  return stop;
 }
