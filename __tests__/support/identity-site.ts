@@ -84,6 +84,8 @@ export function userEnv(site: IdentitySite, client: SiteClient, extra: Record<st
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "egi-home-"));
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
+    // The run's temp root (see temp-root.js): terraform's provider plugins put their sockets there.
+    TMPDIR: process.env.TMPDIR,
     HOME: home,
     XDG_CACHE_HOME: path.join(home, ".cache"),
     CHECKIN_URL: site.issuer,

@@ -14,7 +14,7 @@ const home = process.cwd();
 afterEach(() => process.chdir(home));
 
 /** The environment a user's shell would pass: PATH (terraform) and the offline CLI config (setup-env.ts). */
-const baseEnv = () => ({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: process.env.TF_CLI_CONFIG_FILE, CHECKPOINT_DISABLE: "1" });
+const baseEnv = () => ({ PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, TF_CLI_CONFIG_FILE: process.env.TF_CLI_CONFIG_FILE, CHECKPOINT_DISABLE: "1" });
 
 async function run(args: string[], dir: string, env: Record<string, string | undefined> = baseEnv()) {
   let stdout = "";
