@@ -3,12 +3,12 @@
  * the provider, the hook's token request and the synth-time lookups see it.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { tokenRequests } from "../../auth/hook";
 import { EgiSite, projectForVoKey } from "../../constructs/egi-site";
 import { resolved } from "../support/resolve";
+import { useSiteListEnv } from "../support/site-list-env";
 
 const IFCA_URL = "https://keystone.ifca.example.org:5000/v3";
 const CESNET_URL = "https://identity.cesnet.example.org/v3";
@@ -32,28 +32,7 @@ const SITE_LIST = {
   ],
 };
 
-const ENV = ["EGI_SITES_FILE", "EGI_CDKTF_CONTEXT_FILE", "OS_AUTH_URL", "OS_PROJECT_ID", "OS_REGION_NAME", "OS_PROTOCOL"];
-let saved: Record<string, string | undefined>;
-let dir: string;
-let sitesFile: string;
-let contextFile: string;
-
-beforeEach(() => {
-  saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
-  for (const k of ENV) delete process.env[k];
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "egi-site-from-name-"));
-  sitesFile = path.join(dir, "egi-cdktf.sites.json");
-  contextFile = path.join(dir, "egi-cdktf.context.json");
-  fs.writeFileSync(sitesFile, JSON.stringify(SITE_LIST));
-  Object.assign(process.env, { EGI_SITES_FILE: sitesFile, EGI_CDKTF_CONTEXT_FILE: contextFile });
-});
-afterEach(() => {
-  for (const k of ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const env = useSiteListEnv("egi-site-from-name", SITE_LIST);
 
 const newStack = () => new TerraformStack(Testing.app(), "s");
 
@@ -141,13 +120,13 @@ describe("EgiSite.fromSiteName with a VO the list gives no project for", () => {
 
   test("GIVEN a lookup answer pinned under vo:<vo> WHEN the site's default network is resolved THEN it is the pinned answer", () => {
     const stack = newStack();
-    fs.writeFileSync(contextFile, JSON.stringify({ [`network-default:{}@https://keystone.ifca.example.org:5000|vo:${VO}|RegionOne`]: "vo-net" }));
+    fs.writeFileSync(env.contextFile, JSON.stringify({ [`network-default:{}@https://keystone.ifca.example.org:5000|vo:${VO}|RegionOne`]: "vo-net" }));
     const site = EgiSite.fromSiteName(stack, "site", { site: "IFCA-LCG2", vo: VO });
     expect(resolved(stack, site.defaultNetworkFor(stack))).toBe("vo-net");
   });
 
   test("GIVEN the project pinned under project-for-vo in the context file WHEN synthesized THEN tenant_id is the pin, the request names it, lookups stay keyed by the VO, and there is no INFO", () => {
-    fs.writeFileSync(contextFile, JSON.stringify({ [projectForVoKey(IFCA_URL, VO)]: "pinned-proj-1" }));
+    fs.writeFileSync(env.contextFile, JSON.stringify({ [projectForVoKey(IFCA_URL, VO)]: "pinned-proj-1" }));
     const app = Testing.app();
     const stack = new TerraformStack(app, "s");
     const site = EgiSite.fromSiteName(stack, "site", { site: "IFCA-LCG2", vo: VO });
@@ -164,7 +143,7 @@ describe("EgiSite.fromSiteName with a VO the list gives no project for", () => {
   });
 
   test("GIVEN a pin that is not a project id WHEN synthesized THEN it is ignored: no tenant_id, the hook looks it up", () => {
-    fs.writeFileSync(contextFile, JSON.stringify({ [projectForVoKey(IFCA_URL, VO)]: "VO:vo.example.org" }));
+    fs.writeFileSync(env.contextFile, JSON.stringify({ [projectForVoKey(IFCA_URL, VO)]: "VO:vo.example.org" }));
     const app = Testing.app();
     const stack = new TerraformStack(app, "s");
     EgiSite.fromSiteName(stack, "site", { site: "IFCA-LCG2", vo: VO });
@@ -173,7 +152,7 @@ describe("EgiSite.fromSiteName with a VO the list gives no project for", () => {
   });
 
   test("GIVEN a pin for another site's URL WHEN synthesized THEN it is not used here", () => {
-    fs.writeFileSync(contextFile, JSON.stringify({ [projectForVoKey(CESNET_URL, VO)]: "other-site-proj" }));
+    fs.writeFileSync(env.contextFile, JSON.stringify({ [projectForVoKey(CESNET_URL, VO)]: "other-site-proj" }));
     const stack = newStack();
     EgiSite.fromSiteName(stack, "site", { site: "IFCA-LCG2", vo: VO });
     expect(JSON.parse(Testing.synth(stack)).provider.openstack[0]).not.toHaveProperty("tenant_id");
@@ -193,7 +172,7 @@ describe("EgiSite.fromSiteName errors", () => {
 
   test("GIVEN a site not in the list WHEN constructed THEN one line starting EgiSite.fromSiteName <path>: names the site, the file and the close matches", () => {
     const message = errorOf(() => EgiSite.fromSiteName(newStack(), "site", { site: "IFCA", vo: "vo.access.egi.eu" }));
-    expect(message).toBe(`EgiSite.fromSiteName s/site: site "IFCA" is not in ${sitesFile}; close: IFCA-LCG2; \`egi-cdktf sites\` lists them, \`egi-cdktf sites refresh\` updates the list`);
+    expect(message).toBe(`EgiSite.fromSiteName s/site: site "IFCA" is not in ${env.sitesFile}; close: IFCA-LCG2; \`egi-cdktf sites\` lists them, \`egi-cdktf sites refresh\` updates the list`);
     expect(message).not.toContain("\n");
   });
 
@@ -203,14 +182,14 @@ describe("EgiSite.fromSiteName errors", () => {
 
   test("GIVEN a VO the site does not support WHEN constructed THEN one line names the VO, the site and the sites that have it", () => {
     const message = errorOf(() => EgiSite.fromSiteName(newStack(), "site", { site: "CESNET-MCC", vo: "vo.example.org" }));
-    expect(message).toBe(`EgiSite.fromSiteName s/site: VO "vo.example.org" is not supported at site CESNET-MCC (per ${sitesFile}); sites with it: IFCA-LCG2`);
+    expect(message).toBe(`EgiSite.fromSiteName s/site: VO "vo.example.org" is not supported at site CESNET-MCC (per ${env.sitesFile}); sites with it: IFCA-LCG2`);
   });
 
   test("GIVEN no list file WHEN constructed THEN one line names the path and egi-cdktf sites refresh", () => {
-    fs.rmSync(sitesFile);
+    fs.rmSync(env.sitesFile);
     const message = errorOf(() => EgiSite.fromSiteName(newStack(), "site", { site: "IFCA-LCG2", vo: "vo.access.egi.eu" }));
     expect(message).toMatch(/^EgiSite\.fromSiteName s\/site: no site list at /);
-    expect(message).toContain(sitesFile);
+    expect(message).toContain(env.sitesFile);
     expect(message).toContain("`egi-cdktf sites refresh");
     expect(message).not.toContain("\n");
   });
@@ -218,8 +197,8 @@ describe("EgiSite.fromSiteName errors", () => {
   test("GIVEN EGI_SITES_FILE unset and no egi-cdktf.sites.json in the working directory WHEN constructed THEN the error names ./egi-cdktf.sites.json", () => {
     delete process.env.EGI_SITES_FILE;
     const cwd = process.cwd();
-    process.chdir(dir);
-    fs.rmSync(sitesFile);
+    process.chdir(env.dir);
+    fs.rmSync(env.sitesFile);
     try {
       expect(() => EgiSite.fromSiteName(newStack(), "site", { site: "IFCA-LCG2", vo: "vo.access.egi.eu" })).toThrow(`no site list at ${path.join(process.cwd(), "egi-cdktf.sites.json")}:`);
     } finally {
@@ -228,9 +207,9 @@ describe("EgiSite.fromSiteName errors", () => {
   });
 
   test("GIVEN a list file that is not JSON WHEN constructed THEN one line names the file and how to restore it", () => {
-    fs.writeFileSync(sitesFile, "{ not json");
+    fs.writeFileSync(env.sitesFile, "{ not json");
     const message = errorOf(() => EgiSite.fromSiteName(newStack(), "site", { site: "IFCA-LCG2", vo: "vo.access.egi.eu" }));
-    expect(message).toMatch(new RegExp(`^EgiSite\\.fromSiteName s/site: ${sitesFile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not valid JSON \\(.*\\); restore it from git or run \`egi-cdktf sites refresh\`$`));
+    expect(message).toMatch(new RegExp(`^EgiSite\\.fromSiteName s/site: ${env.sitesFile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not valid JSON \\(.*\\); restore it from git or run \`egi-cdktf sites refresh\`$`));
   });
 });
 

@@ -5,8 +5,6 @@
  * precondition that stops `terraform plan` while it is unanswered; at a plain EgiSite as before.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import type { SiteToken } from "../../auth/hook";
 import { EgiSite } from "../../constructs/egi-site";
@@ -14,6 +12,7 @@ import { Flavor } from "../../constructs/flavor";
 import { MachineImage } from "../../constructs/machine-image";
 import { Network } from "../../constructs/network";
 import { VirtualMachine, type VirtualMachineProps } from "../../constructs/virtual-machine";
+import { useSiteListEnv } from "../support/site-list-env";
 
 const VO = "vo.test.eu";
 const FULL_URL = "https://keystone.full.example.org:5000/v3";
@@ -32,26 +31,7 @@ const SITE_LIST = {
   ],
 };
 
-const ENV = ["EGI_SITES_FILE", "EGI_CDKTF_CONTEXT_FILE", "OS_AUTH_URL", "OS_PROJECT_ID", "OS_REGION_NAME"];
-let saved: Record<string, string | undefined>;
-let dir: string;
-let contextFile: string;
-
-beforeEach(() => {
-  saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
-  for (const k of ENV) delete process.env[k];
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "vm-site-defaults-"));
-  contextFile = path.join(dir, "egi-cdktf.context.json");
-  fs.writeFileSync(path.join(dir, "egi-cdktf.sites.json"), JSON.stringify(SITE_LIST));
-  Object.assign(process.env, { EGI_SITES_FILE: path.join(dir, "egi-cdktf.sites.json"), EGI_CDKTF_CONTEXT_FILE: contextFile });
-});
-afterEach(() => {
-  for (const k of ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const env = useSiteListEnv("vm-site-defaults", SITE_LIST);
 
 /** Image and flavor by id: no lookup of theirs, so every precondition seen is the network's or the pool's. */
 const fixed = (): Pick<VirtualMachineProps, "image" | "flavor"> => ({ image: MachineImage.fromId("img-1"), flavor: Flavor.fromId("flavor-1") });
@@ -63,7 +43,7 @@ interface Precondition {
 
 /** A stack `s` with `site(stack)` as its site, a VM `vm` built by `vm`; the context file pinned first when given. */
 function build(site: (stack: TerraformStack) => EgiSite | undefined, vm: (stack: TerraformStack, site?: EgiSite) => void, context?: Record<string, unknown>) {
-  if (context) fs.writeFileSync(contextFile, JSON.stringify(context));
+  if (context) fs.writeFileSync(env.contextFile, JSON.stringify(context));
   const stack = new TerraformStack(Testing.app(), "s");
   const egiSite = site(stack);
   vm(stack, egiSite);
@@ -123,7 +103,7 @@ describe("the server's network when the app names none", () => {
 
   test("GIVEN a pinned answer that is not a name WHEN the VM is constructed THEN one line names the key and egi-cdktf context reset", () => {
     expect(() => build(listed("BARE-SITE"), defaultVm, { [BARE_KEY("network-default")]: 42 })).toThrow(
-      `${contextFile}: ${JSON.stringify(BARE_KEY("network-default"))} holds the number 42, not an id (a non-empty string); run \`egi-cdktf context reset network-default\` and synth again to look it up`,
+      `${env.contextFile}: ${JSON.stringify(BARE_KEY("network-default"))} holds the number 42, not an id (a non-empty string); run \`egi-cdktf context reset network-default\` and synth again to look it up`,
     );
   });
 
@@ -282,7 +262,7 @@ describe("the lookups answered by the hook's prepare with a stand-in token", () 
 
     expect(calls.length).toBeGreaterThan(0);
     expect([...new Set(calls)]).toEqual(["https://neutron-r2.example.org/v2.0/networks"]);
-    expect(JSON.parse(fs.readFileSync(contextFile, "utf8"))).toEqual({
+    expect(JSON.parse(fs.readFileSync(env.contextFile, "utf8"))).toEqual({
       [BARE_KEY("network-default")]: "vo-private",
       [BARE_KEY("network-floating-ip-pool")]: "public",
     });
@@ -312,7 +292,7 @@ describe("the lookups answered by the hook's prepare with a stand-in token", () 
     await expect(site!.lookups.prepare(neutronToken(tie).token)).rejects.toThrow(
       "s/vm: the default network (fedcloud select network: external, then shared, then private): 2 networks could be the default (shared-a (shared), shared-b (shared)); name one with defaultNetwork in egi-cdktf.sites.json, or pass network: Network.fromName(...)",
     );
-    expect(fs.existsSync(contextFile)).toBe(false);
+    expect(fs.existsSync(env.contextFile)).toBe(false);
   });
 
   test("GIVEN a listed site with defaultNetwork and publicNetwork WHEN prepared THEN Neutron is not asked", async () => {
@@ -327,7 +307,7 @@ describe("the lookups answered by the hook's prepare with a stand-in token", () 
     await site!.lookups.prepare(undefined);
     const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => `${c.node.path}: ${m.data}`));
     expect(warnings).toEqual([
-      `s/vm: the default network (fedcloud select network: external, then shared, then private): not in ${contextFile} and no Check-in credential to look it up; its id is a placeholder and terraform plan stops at the server's precondition until it is known: ${FIX.replace("egi-cdktf.context.json", contextFile)}`,
+      `s/vm: the default network (fedcloud select network: external, then shared, then private): not in ${env.contextFile} and no Check-in credential to look it up; its id is a placeholder and terraform plan stops at the server's precondition until it is known: ${FIX.replace("egi-cdktf.context.json", env.contextFile)}`,
     ]);
   });
 });

@@ -5,7 +5,6 @@
  * stacks with default props: they need a site list).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { type App, TerraformStack, Testing } from "cdktf";
 import { tokenRequests } from "../../auth/hook";
@@ -13,6 +12,7 @@ import { Flavor, PENDING_FLAVOR_ID } from "../../constructs/flavor";
 import { MachineImage } from "../../constructs/machine-image";
 import { multiSiteVms, type MultiSiteProps } from "../../stacks/multi-site";
 import { initAndValidate } from "../support/terraform";
+import { useSiteListEnv } from "../support/site-list-env";
 
 const VO = "vo.access.egi.eu";
 const A_URL = "https://keystone.a.example.org:5000/v3";
@@ -25,26 +25,7 @@ const SITE_LIST = {
   ],
 };
 
-const ENV = ["EGI_SITES_FILE", "EGI_CDKTF_CONTEXT_FILE", "OS_AUTH_URL", "OS_PROJECT_ID", "OS_REGION_NAME"];
-let saved: Record<string, string | undefined>;
-let dir: string;
-let contextFile: string;
-
-beforeEach(() => {
-  saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
-  for (const k of ENV) delete process.env[k];
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "multi-site-"));
-  contextFile = path.join(dir, "egi-cdktf.context.json");
-  fs.writeFileSync(path.join(dir, "egi-cdktf.sites.json"), JSON.stringify(SITE_LIST));
-  Object.assign(process.env, { EGI_SITES_FILE: path.join(dir, "egi-cdktf.sites.json"), EGI_CDKTF_CONTEXT_FILE: contextFile });
-});
-afterEach(() => {
-  for (const k of ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const env = useSiteListEnv("multi-site", SITE_LIST);
 
 const TWO_SITES: MultiSiteProps["sites"] = [
   { site: "SITE-A", vo: VO },
@@ -52,7 +33,7 @@ const TWO_SITES: MultiSiteProps["sites"] = [
 ];
 
 function twoStacks(props: Partial<MultiSiteProps> = {}, context?: Record<string, unknown>): { app: App; stacks: TerraformStack[]; json: any[] } {
-  if (context) fs.writeFileSync(contextFile, JSON.stringify(context));
+  if (context) fs.writeFileSync(env.contextFile, JSON.stringify(context));
   const app = Testing.app();
   const stacks = multiSiteVms(app, "multi", { sites: TWO_SITES, ...props });
   return { app, stacks, json: stacks.map((s) => JSON.parse(Testing.synth(s))) };
