@@ -44,11 +44,11 @@ export interface TokenRequest {
   readonly projectId?: string;
   /**
    * The VO whose project to scope to when `projectId` is not given: found among the user's
-   * projects by name, passed to `onProject` and pinned in egi-cdktf.context.json.
+   * projects by name and passed to `onProject` (which pins it).
    * @default none
    */
   readonly vo?: string;
-  /** Called with the project found for `vo`. */
+  /** Called with the project found for `vo`, before synth: the construct uses and pins it. */
   readonly onProject?: (projectId: string) => void;
   /** @default OS_PROTOCOL, else openid then oidc */
   readonly protocol?: string;
@@ -141,7 +141,7 @@ async function siteCredential(settings: AuthSettings, r: TokenRequest, options: 
 
 /**
  * Settings for one request. A request by VO (no project id) gets the project named like the VO
- * among the user's projects at the site, pins it in the context file and tells the construct.
+ * among the user's projects at the site and hands it to the construct.
  */
 async function requestSettings(
   r: TokenRequest,
@@ -160,10 +160,6 @@ async function requestSettings(
     found.set(key, availableProjects(settings, { ...options, fetch }).then((projects) => projectForVo(r.vo!, projects, `${r.scope.node.path}: VO ${r.vo} at ${settings.keystone.baseUrl}`).id));
   }
   const projectId = await found.get(key)!;
-  // Lazily required: constructs/ imports this module; the context file is where lookups pin answers.
-  const { contextFileOf } = require("../constructs/context-file") as typeof import("../constructs/context-file");
-  const { projectForVoKey } = require("../constructs/egi-site") as typeof import("../constructs/egi-site");
-  contextFileOf(r.scope).set(projectForVoKey(r.authUrl, r.vo), projectId);
   r.onProject?.(projectId);
   return { ...settings, keystone: { ...settings.keystone, projectId } };
 }

@@ -206,7 +206,9 @@ export class EgiSite extends Construct {
       projectId,
       vo: projectId ? undefined : props.vo,
       protocol: props.protocol,
+      // The hook found the VO's project: scope to it, and pin it so that later synths need not ask.
       onProject: (id) => {
+        contextFileOf(this).set(projectForVoKey(props.authUrl!, props.vo!), id);
         this.provider.tenantId = id;
       },
       caFile: props.caFile,
