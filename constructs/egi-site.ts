@@ -4,9 +4,9 @@ import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { registerTokenRequest } from "../auth/hook";
 import { normaliseAuthUrl } from "../auth/settings";
 import { readSiteList, sitesFilePath } from "../auth/site-list-file";
-import { contextFileOf } from "./context-file";
-import { defaultNetworkSpec, floatingIpPoolSpec } from "./network-choice";
-import { announceSite, SiteLookups } from "./site-lookup";
+import { contextFileOf } from "./lookups/context-file";
+import { defaultNetworkSpec, floatingIpPoolSpec } from "./lookups/network";
+import { announceSite, SiteLookups } from "./lookups/site-lookups";
 
 /** Sites made by `fromSiteName`: without defaultNetwork / publicNetwork they choose as fedcloud does. */
 const listedSites = new WeakSet<EgiSite>();

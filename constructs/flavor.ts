@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import { DataOpenstackComputeFlavorV2 } from "../.gen/providers/openstack/data-openstack-compute-flavor-v2";
 import { EgiSite } from "./egi-site";
-import type { FlavorInfo } from "./site-api";
-import { sharedDataSource, siteFor } from "./site-lookup";
+import { bestFitFlavor, exactFlavorIsUnique } from "./lookups/flavor";
+import { sharedDataSource, siteFor } from "./lookups/site-lookups";
 
 /** A flavor bound to a stack: what a server needs. */
 export interface IFlavor {
@@ -31,9 +31,6 @@ export interface FlavorRequirements {
   /** GPUs, from the flavor's `Accelerator:Number` extra spec. @default 0 */
   readonly gpus?: number;
 }
-
-/** Placeholder id used until a best-fit answer is known (never a real flavor). */
-export const PENDING_FLAVOR_ID = "00000000-0000-0000-0000-lookuppending";
 
 /**
  * Which flavor a server gets. Choose with a static factory; `VirtualMachine` binds it.
@@ -103,8 +100,6 @@ function checkMegabytes(what: string, value: number): void {
   if (value < MIN_RAM_MB) throw new Error(`${what} is in MB; ${value} looks like GB: use ${value * 1024}`);
 }
 
-const describe = (f: FlavorInfo) => `${f.name} (${f.vcpus} vCPU, ${f.ram} MB, ${f.disk} GB${f.gpus ? `, ${f.gpus} GPU` : ""})`;
-
 class FixedFlavor extends Flavor {
   constructor(private readonly flavorId: string) {
     super();
@@ -135,22 +130,7 @@ class DataFlavor extends Flavor {
   /** A check, not a pinned lookup: the site's flavors can change, and the data source reads them at every plan. */
   private checkUnique(scope: Construct, dataSource: DataOpenstackComputeFlavorV2, given?: EgiSite): void {
     const site = siteFor(scope, given, EgiSite.isEgiSite, "Flavor.exact");
-    const spec = this.exact!;
-    site.lookups.addCheck(scope, {
-      kind: "flavor-exact",
-      description: `the flavor ${this.description}`,
-      check: async (api) => {
-        const all = await api.flavors();
-        const matches = all
-          .filter((f) => f.vcpus === spec.vcpus && f.ram === spec.ramMb && f.disk === spec.diskGb)
-          .sort((a, b) => a.name.localeCompare(b.name));
-        if (matches.length === 1) return;
-        if (matches.length === 0) {
-          throw new Error(`no flavor matches; the site has ${all.map(describe).join(", ") || "none"}: use Flavor.bestFit or Flavor.fromName`);
-        }
-        throw new Error(`${matches.length} flavors match: ${matches.map((f) => `${f.name} (${f.id})`).join(", ")}; use Flavor.fromName or Flavor.fromId to pick one`);
-      },
-    }, dataSource);
+    site.lookups.addCheck(scope, exactFlavorIsUnique(this.exact!, this.description), dataSource);
   }
 }
 
@@ -161,25 +141,7 @@ class BestFitFlavor extends Flavor {
 
   public bind(scope: Construct, given?: EgiSite): IFlavor {
     const site = siteFor(scope, given, EgiSite.isEgiSite, "Flavor.bestFit");
-    const r = this.req;
-    const flavorId = site.lookups.addString(scope, {
-      kind: "flavor-best-fit",
-      source: "Flavor.bestFit",
-      query: { ...r },
-      dummy: PENDING_FLAVOR_ID,
-      description: `the smallest flavor with at least ${r.minVcpus} vCPUs, ${r.minRamMb} MB RAM, ${r.minDiskGb} GB disk${r.gpus ? `, ${r.gpus} GPUs` : ""}`,
-      resolve: async (api) => {
-        const all = await api.flavors();
-        const fits = all
-          .filter((f) => f.vcpus >= r.minVcpus && f.ram >= r.minRamMb && f.disk >= r.minDiskGb && f.gpus >= r.gpus)
-          .sort((a, b) => a.gpus - b.gpus || a.vcpus - b.vcpus || a.ram - b.ram || a.disk - b.disk || a.name.localeCompare(b.name));
-        if (fits.length === 0) {
-          const largest = [...all].sort((a, b) => b.vcpus - a.vcpus || b.ram - a.ram).slice(0, 3);
-          throw new Error(`no flavor is large enough; the largest are ${largest.map(describe).join(", ") || "none"}`);
-        }
-        return fits[0].id;
-      },
-    });
+    const flavorId = site.lookups.addString(scope, bestFitFlavor(this.req));
     return { flavorId };
   }
 }

@@ -3,7 +3,7 @@
  *
  * Every export is named. Left out on purpose, so they can change without breaking apps: the helpers
  * marked `@internal` (`renderCloudConfig`, `validateCloudConfig`, `decodeUtf8Text`, `YAML_OPTIONS`),
- * the synth-time lookup plumbing (`site-lookup.ts`, `site-api.ts`, `contextFilePath`, `contextFileOf`)
+ * the synth-time lookups (`lookups/`, one file per kind of question, behind `lookups/context-provider.ts`)
  * and the checks behind one-line errors (`site-names.ts`, `describe-value.ts`).
  *
  * ESCAPE HATCH: anything not wrapped here (server groups, routers, load balancers, DNS, ...) is
@@ -26,8 +26,8 @@ export { EgiSite, type EgiSiteProps, type EgiSiteFromNameProps } from "./egi-sit
 
 // Servers.
 export { VirtualMachine, type VirtualMachineProps } from "./virtual-machine";
-export { MachineImage, PENDING_IMAGE_ID, type IImage, type RegistryImageQuery } from "./machine-image";
-export { Flavor, PENDING_FLAVOR_ID, type IFlavor, type ExactFlavorSpec, type FlavorRequirements } from "./flavor";
+export { MachineImage, type IImage, type RegistryImageQuery } from "./machine-image";
+export { Flavor, type IFlavor, type ExactFlavorSpec, type FlavorRequirements } from "./flavor";
 
 // Networking.
 export { Network, type INetwork } from "./network";
@@ -53,4 +53,4 @@ export {
 export { TeamState, PG_CONN_STR_ENV, type PostgresTeamStateProps } from "./team-state";
 
 // Synth-time lookups pinned in egi-cdktf.context.json.
-export { ContextFile, CONTEXT_FILE } from "./context-file";
+export { ContextFile, CONTEXT_FILE } from "./lookups/context-file";

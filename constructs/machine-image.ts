@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import { DataOpenstackImagesImageV2, type DataOpenstackImagesImageV2Config } from "../.gen/providers/openstack/data-openstack-images-image-v2";
 import { EgiSite } from "./egi-site";
-import type { ImageInfo } from "./site-api";
-import { sharedDataSource, siteFor } from "./site-lookup";
+import { type ImageQuery, newestImage } from "./lookups/image";
+import { sharedDataSource, siteFor } from "./lookups/site-lookups";
 
 /** An image bound to a stack: what a server boots. */
 export interface IImage {
@@ -20,9 +20,6 @@ export interface RegistryImageQuery {
   /** `architecture`. @default any */
   readonly architecture?: string;
 }
-
-/** Placeholder id used until a looked-up image is known (never a real image). */
-export const PENDING_IMAGE_ID = "00000000-0000-0000-0000-lookuppending";
 
 /** Any AppDB image URI as Glance holds it in `APPLIANCE_MPURI`: group 1 is the appliance's uuid. */
 const APPDB_MPURI = /\/store\/vo\/image\/([0-9a-f-]{36})(?::\d+)?\/?$/i;
@@ -96,9 +93,12 @@ export abstract class MachineImage {
     const base = UUID.test(text)
       ? text.toLowerCase()
       : parseAppDbUri(String(appliance ?? ""), method, false, `is neither an AppDB image URI nor an appliance uuid; give e.g. ${EXAMPLE_MPURI} or ${EXAMPLE_UUID}`).uuid.toLowerCase();
-    return new LookupImage("appdb-appliance", method, { appliance: base }, `the newest image of AppDB appliance ${base}`, (i) => {
-      const mpuri = String(i.properties.APPLIANCE_MPURI ?? "");
-      return APPDB_MPURI.exec(mpuri)?.[1]?.toLowerCase() === base;
+    return new LookupImage({
+      kind: "appdb-appliance",
+      source: method,
+      query: { appliance: base },
+      description: `the newest image of AppDB appliance ${base}`,
+      matches: (i) => APPDB_MPURI.exec(String(i.properties.APPLIANCE_MPURI ?? ""))?.[1]?.toLowerCase() === base,
     });
   }
 
@@ -119,12 +119,18 @@ export abstract class MachineImage {
    */
   public static fromRegistryRef(imageRef: string): MachineImage {
     if (!/^[\w.-]+\/[\w.-]+:[\w.-]+$/.test(imageRef)) throw new Error(`MachineImage.fromRegistryRef: "${imageRef}" is not like egi_vm_images/ubuntu:22.04`);
-    return new LookupImage("registry-ref", "MachineImage.fromRegistryRef", { imageRef }, `the newest image with eu.egi.cloud.image_ref ${imageRef}`, (i) => {
-      try {
-        return JSON.parse(String(i.properties.APPLIANCE_ATTRIBUTES ?? "{}"))["eu.egi.cloud.image_ref"] === imageRef;
-      } catch {
-        return false;
-      }
+    return new LookupImage({
+      kind: "registry-ref",
+      source: "MachineImage.fromRegistryRef",
+      query: { imageRef },
+      description: `the newest image with eu.egi.cloud.image_ref ${imageRef}`,
+      matches: (i) => {
+        try {
+          return JSON.parse(String(i.properties.APPLIANCE_ATTRIBUTES ?? "{}"))["eu.egi.cloud.image_ref"] === imageRef;
+        } catch {
+          return false;
+        }
+      },
     });
   }
 
@@ -181,30 +187,12 @@ class DataImage extends MachineImage {
 }
 
 class LookupImage extends MachineImage {
-  constructor(
-    private readonly kind: string,
-    private readonly source: string,
-    private readonly query: Record<string, string>,
-    private readonly description: string,
-    private readonly matches: (image: ImageInfo) => boolean,
-  ) {
+  constructor(private readonly question: ImageQuery) {
     super();
   }
 
   public bind(scope: Construct, given?: EgiSite): IImage {
     const site = siteFor(scope, given, EgiSite.isEgiSite, "MachineImage lookup");
-    const imageId = site.lookups.addString(scope, {
-      kind: this.kind,
-      source: this.source,
-      query: this.query,
-      dummy: PENDING_IMAGE_ID,
-      description: this.description,
-      resolve: async (api) => {
-        const found = (await api.images()).filter((i) => i.status === "active" && this.matches(i));
-        if (found.length === 0) throw new Error("no active image visible to the project matches; check `openstack image list --long` at the site");
-        return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))[0].id;
-      },
-    });
-    return { imageId };
+    return { imageId: site.lookups.addString(scope, newestImage(this.question)) };
   }
 }

@@ -12,7 +12,7 @@
 import { Aspects, type IAspect, TerraformStack, Token } from "cdktf";
 import type { IConstruct } from "constructs";
 import { EgiSite } from "./egi-site";
-import { defaultSiteOf, resolvedIdentity } from "./site-lookup";
+import { defaultSiteOf, resolvedIdentity } from "./lookups/site-lookups";
 
 /** What kind of name, and which part of a site its names are unique in. */
 export interface SiteNameKind {

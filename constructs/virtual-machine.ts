@@ -10,7 +10,7 @@ import type { IKeyPair } from "./key-pair";
 import type { MachineImage } from "./machine-image";
 import { type INetwork, Network } from "./network";
 import type { ISecurityGroup } from "./security-group";
-import { defaultSiteOf, lookupPrecondition } from "./site-lookup";
+import { defaultSiteOf, lookupPrecondition } from "./lookups/site-lookups";
 import type { UserData } from "./user-data";
 import { Volume, type VolumeProps } from "./volume";
 

@@ -2,10 +2,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
+import { ContextFile } from "../../constructs/lookups/context-file";
 import { DataOpenstackComputeFlavorV2 } from "../../.gen/providers/openstack/data-openstack-compute-flavor-v2";
 import { EgiSite } from "../../constructs/egi-site";
 import { resolved } from "../support/resolve";
-import { Flavor, PENDING_FLAVOR_ID } from "../../constructs/flavor";
+import { Flavor } from "../../constructs/flavor";
 import { fakeSiteToken } from "./fake-site-token";
 
 /** A stack with a site, reading the context file `context` (written first when given). */
@@ -198,7 +199,7 @@ describe("Flavor.bestFit", () => {
     const { stack, site, file } = stackWithContext();
     const flavor = Flavor.bestFit({ minVcpus: 2, minRamMb: 3000, minDiskGb: 20 }).bind(stack);
     await site.lookups.prepare(undefined);
-    expect(resolved(stack, flavor.flavorId)).toBe(PENDING_FLAVOR_ID);
+    expect(resolved(stack, flavor.flavorId)).toBe(ContextFile.PLACEHOLDER_ID);
     const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data));
     expect(warnings).toEqual([
       `the smallest flavor with at least 2 vCPUs, 3000 MB RAM, 20 GB disk: not in ${file} and no Check-in credential to look it up; its id is a placeholder and terraform plan stops at the server's precondition until it is known: set CHECKIN_* with OS_AUTH_URL and OS_PROJECT_ID and synth again, or pin it in ${file}`,
@@ -209,7 +210,7 @@ describe("Flavor.bestFit", () => {
     const other = key.replace("|p1|", "|p2|");
     const { stack } = stackWithContext({ [other]: "flavor-of-p2" });
     const flavor = Flavor.bestFit({ minVcpus: 2, minRamMb: 3000, minDiskGb: 20 }).bind(stack);
-    expect(resolved(stack, flavor.flavorId)).toBe(PENDING_FLAVOR_ID);
+    expect(resolved(stack, flavor.flavorId)).toBe(ContextFile.PLACEHOLDER_ID);
   });
 
   test("GIVEN a stack without EgiSite WHEN bound THEN the error says to add one", () => {

@@ -2,9 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
+import { ContextFile } from "../../constructs/lookups/context-file";
 import { EgiSite } from "../../constructs/egi-site";
 import { resolved } from "../support/resolve";
-import { MachineImage, PENDING_IMAGE_ID } from "../../constructs/machine-image";
+import { MachineImage } from "../../constructs/machine-image";
 
 const MPURI = "https://appdb.egi.eu/store/vo/image/8df7ba00-8467-57aa-bf1e-05754a2a73bf:6428/";
 const UUID = "8df7ba00-8467-57aa-bf1e-05754a2a73bf";
@@ -61,7 +62,7 @@ describe("MachineImage", () => {
   test("GIVEN an appliance looked up by any version WHEN nothing is pinned THEN the placeholder id is used", () => {
     const s = stack();
     const image = MachineImage.latestAppDbAppliance(MPURI).bind(s);
-    expect(resolved(s, image.imageId)).toBe(PENDING_IMAGE_ID);
+    expect(resolved(s, image.imageId)).toBe(ContextFile.PLACEHOLDER_ID);
   });
 
   test.each([

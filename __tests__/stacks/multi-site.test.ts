@@ -7,8 +7,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type App, TerraformStack, Testing } from "cdktf";
+import { ContextFile } from "../../constructs/lookups/context-file";
 import { tokenRequests } from "../../auth/hook";
-import { Flavor, PENDING_FLAVOR_ID } from "../../constructs/flavor";
+import { Flavor } from "../../constructs/flavor";
 import { MachineImage } from "../../constructs/machine-image";
 import { multiSiteVms, type MultiSiteProps } from "../../stacks/multi-site";
 import { initAndValidate } from "../support/terraform";
@@ -89,7 +90,7 @@ describe("multiSiteVms with two listed sites", () => {
   test("GIVEN the default best-fit flavor pinned at site A only WHEN synthesized THEN A's server gets the pin and B's the placeholder: lookups are per site", () => {
     const key = `flavor-best-fit:{"gpus":0,"minDiskGb":20,"minRamMb":2048,"minVcpus":1}@https://keystone.a.example.org:5000|proj-a|RegionOne`;
     const { json } = twoStacks({}, { [key]: "flavor-a-small" });
-    expect(json.map((j) => only(j.resource.openstack_compute_instance_v2).flavor_id)).toEqual(["flavor-a-small", PENDING_FLAVOR_ID]);
+    expect(json.map((j) => only(j.resource.openstack_compute_instance_v2).flavor_id)).toEqual(["flavor-a-small", ContextFile.PLACEHOLDER_ID]);
   });
 
   test("GIVEN site A with defaultNetwork and B without WHEN synthesized THEN A's server attaches to net-a and B's to the lookup's placeholder, guarded by a precondition", () => {

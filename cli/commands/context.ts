@@ -1,4 +1,4 @@
-import { ContextFile, contextFilePath } from "../../constructs/context-file";
+import { ContextFile, contextFilePath } from "../../constructs/lookups/context-file";
 import { type Command, parseFlags, UsageError } from "../command";
 
 /** Show or forget synth-time lookup answers, like `cdk context` / `cdk context --reset`. */

@@ -5,7 +5,7 @@
  * than is left; values terraform knows only after apply (a flavor from a resource being created)
  * are listed as unknown, never guessed.
  */
-import type { FlavorInfo } from "../../constructs/site-api";
+import type { FlavorInfo } from "../../constructs/lookups/site-api";
 import { type Amounts, type FlavorRef, QUOTA_RESOURCES, type QuotaNeed, type QuotaResource } from "./quota-needs";
 
 export interface Limit {

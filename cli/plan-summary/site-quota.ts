@@ -5,7 +5,7 @@
  *   `POST /v3/auth/tokens` as the provider does);
  * - Nova `GET /limits` at microversion 2.1 (absolute maxTotalInstances/totalInstancesUsed,
  *   maxTotalCores/totalCoresUsed, maxTotalRAMSize/totalRAMUsed), and the flavor list through
- *   constructs/site-api.ts (vCPUs and RAM of the planned servers);
+ *   constructs/lookups/site-api.ts (vCPUs and RAM of the planned servers);
  * - Cinder `GET /v3/{project_id}/limits` (maxTotalVolumes/totalVolumesUsed,
  *   maxTotalVolumeGigabytes/totalGigabytesUsed);
  * - Neutron `GET /v2.0/quotas/{project_id}/details` (floatingip, security_group,
@@ -15,7 +15,7 @@
  */
 import type { SiteToken } from "../../auth/hook";
 import { createHttpClient, type Fetch } from "../../auth/http";
-import { type FlavorInfo, SiteApi } from "../../constructs/site-api";
+import { type FlavorInfo, SiteApi } from "../../constructs/lookups/site-api";
 import type { Env, SiteCredential } from "./credentials";
 import type { QuotaResource } from "./quota-needs";
 import type { Limit, SiteQuota } from "./quota";

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PlanJson } from "../../../cli/plan-summary/plan-json";
-import type { FlavorInfo } from "../../../constructs/site-api";
+import type { FlavorInfo } from "../../../constructs/lookups/site-api";
 
 const DIR = path.resolve(__dirname, "..", "..", "fixtures", "plans");
 

@@ -7,14 +7,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
-import { EgiSite } from "../../constructs/egi-site";
-import { Flavor, PENDING_FLAVOR_ID } from "../../constructs/flavor";
-import { KeyPair } from "../../constructs/key-pair";
-import { MachineImage, PENDING_IMAGE_ID } from "../../constructs/machine-image";
-import { SecurityGroup } from "../../constructs/security-group";
-import { VirtualMachine, type VirtualMachineProps } from "../../constructs/virtual-machine";
-import { initAndValidate, terraform } from "../support/terraform";
-import { type FakeFlavor, fakeSiteToken } from "./fake-site-token";
+import { ContextFile } from "../../../constructs/lookups/context-file";
+import { EgiSite } from "../../../constructs/egi-site";
+import { Flavor } from "../../../constructs/flavor";
+import { KeyPair } from "../../../constructs/key-pair";
+import { MachineImage } from "../../../constructs/machine-image";
+import { SecurityGroup } from "../../../constructs/security-group";
+import { VirtualMachine, type VirtualMachineProps } from "../../../constructs/virtual-machine";
+import { initAndValidate, terraform } from "../../support/terraform";
+import { type FakeFlavor, fakeSiteToken } from "../fake-site-token";
 
 const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxZdfIbluyB7SidIOFWXApIZ+4FqmUKiZCYMztVdMU4 me@laptop";
 const SITE = "https://k.example.org:5000|p1|";
@@ -63,19 +64,19 @@ describe("a server whose image or flavor comes from an unanswered synth-time loo
     [
       "Flavor.bestFit",
       { flavor: bestFit() },
-      PENDING_FLAVOR_ID,
+      ContextFile.PLACEHOLDER_ID,
       `Flavor.bestFit in s/vm: the smallest flavor with at least 1 vCPUs, 2048 MB RAM, 20 GB disk was not looked up at synth (not pinned in egi-cdktf.context.json, no Check-in credential), so its id is a placeholder; ${FIX}`,
     ],
     [
       "MachineImage.latestAppDbAppliance",
       { image: MachineImage.latestAppDbAppliance(MPURI) },
-      PENDING_IMAGE_ID,
+      ContextFile.PLACEHOLDER_ID,
       `MachineImage.latestAppDbAppliance in s/vm: the newest image of AppDB appliance 8df7ba00-8467-57aa-bf1e-05754a2a73bf was not looked up at synth (not pinned in egi-cdktf.context.json, no Check-in credential), so its id is a placeholder; ${FIX}`,
     ],
     [
       "MachineImage.fromRegistryRef",
       { image: MachineImage.fromRegistryRef("egi_vm_images/ubuntu:22.04") },
-      PENDING_IMAGE_ID,
+      ContextFile.PLACEHOLDER_ID,
       `MachineImage.fromRegistryRef in s/vm: the newest image with eu.egi.cloud.image_ref egi_vm_images/ubuntu:22.04 was not looked up at synth (not pinned in egi-cdktf.context.json, no Check-in credential), so its id is a placeholder; ${FIX}`,
     ],
   ])("GIVEN %s with nothing pinned WHEN synthesized without the hook THEN a precondition on the server fails while the id is the placeholder, naming the lookup and the fix", (_what, props, placeholder, message) => {
@@ -90,7 +91,7 @@ describe("a server whose image or flavor comes from an unanswered synth-time loo
 
   test("GIVEN an image and a flavor from lookups WHEN synthesized THEN the server has one precondition for each", () => {
     const { stack } = vmStack({ flavor: bestFit(), image: MachineImage.latestAppDbAppliance(MPURI) });
-    expect(preconditions(stack).map((p) => p.local)).toEqual([PENDING_IMAGE_ID, PENDING_FLAVOR_ID]);
+    expect(preconditions(stack).map((p) => p.local)).toEqual([ContextFile.PLACEHOLDER_ID, ContextFile.PLACEHOLDER_ID]);
   });
 
   test.each([

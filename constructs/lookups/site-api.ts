@@ -3,7 +3,7 @@
  * Nova's flavor list (with extra specs), Glance's image list and Neutron's network list. Endpoints come from the token's
  * catalog, public interface, in the site's region when one is given.
  */
-import type { SiteToken } from "../auth/hook";
+import type { SiteToken } from "../../auth/hook";
 
 export interface FlavorInfo {
   readonly id: string;

@@ -8,7 +8,7 @@
  *   an error naming the candidates, not a guess.
  * - floating IP pool: the one external network; several are an error naming them.
  */
-import type { LookupSpec } from "./site-lookup";
+import type { LookupSpec } from "./context-provider";
 import type { NetworkInfo, SiteApi } from "./site-api";
 
 const FIX_NETWORK = "name one with defaultNetwork in egi-cdktf.sites.json, or pass network: Network.fromName(...)";

@@ -2,9 +2,9 @@
  * The default network and floating IP pool chosen as `fedcloud select network` does, and the
  * lookups that ask Neutron for them through SiteApi (a stand-in token: no network, no Keystone).
  */
-import type { SiteToken } from "../../auth/hook";
-import { chooseDefaultNetwork, chooseFloatingIpPool, defaultNetworkSpec, floatingIpPoolSpec } from "../../constructs/network-choice";
-import { type NetworkInfo, SiteApi } from "../../constructs/site-api";
+import type { SiteToken } from "../../../auth/hook";
+import { chooseDefaultNetwork, chooseFloatingIpPool, defaultNetworkSpec, floatingIpPoolSpec } from "../../../constructs/lookups/network";
+import { type NetworkInfo, SiteApi } from "../../../constructs/lookups/site-api";
 
 const OWN = "proj-own";
 const FIX_NETWORK = "name one with defaultNetwork in egi-cdktf.sites.json, or pass network: Network.fromName(...)";

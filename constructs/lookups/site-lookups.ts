@@ -16,39 +16,12 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { Annotations, type IResolvable, Lazy, type Precondition, type TerraformDataSource, TerraformLocal, TerraformStack, Token, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
-import type { SiteToken } from "../auth/hook";
-import { normaliseAuthUrl } from "../auth/settings";
+import type { SiteToken } from "../../auth/hook";
+import { normaliseAuthUrl } from "../../auth/settings";
 import { contextFileOf } from "./context-file";
-import { describeValue } from "./describe-value";
+import { describeValue } from "../describe-value";
+import type { CheckSpec, LookupSpec } from "./context-provider";
 import { SiteApi } from "./site-api";
-
-export interface LookupSpec<T> {
-  /** Names the kind of question, e.g. `flavor-best-fit`. */
-  readonly kind: string;
-  /** The question; part of the context key, so it must be plain JSON. */
-  readonly query: Readonly<Record<string, unknown>>;
-  /** Used while the answer is unknown: well-shaped and obviously fake. A pinned answer must have its shape. */
-  readonly dummy: T;
-  /** For messages, e.g. "the smallest flavor with at least 2 vCPUs". */
-  readonly description: string;
-  /**
-   * The factory the app called, for messages, e.g. `Flavor.bestFit`.
-   * @default the kind
-   */
-  readonly source?: string;
-  /** Ask the site. Throw an Error with a one-line message when there is no answer. */
-  resolve(api: SiteApi): Promise<T>;
-}
-
-/** A question that runs before every synth with a token and stores nothing. */
-export interface CheckSpec {
-  /** Names the kind of check, e.g. `flavor-exact`. */
-  readonly kind: string;
-  /** For messages, e.g. "the flavor with exactly 1 vCPUs, ...". */
-  readonly description: string;
-  /** Ask the site. Throw an Error with a one-line message when the check fails. */
-  check(api: SiteApi): Promise<void>;
-}
 
 /** Where a site is, as far as it can be known without a token: for context keys. */
 export interface SiteIdentity {

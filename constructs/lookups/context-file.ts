@@ -5,11 +5,12 @@
  * and works offline; a missing one is looked up when the hook has a token.
  *
  * The file is edited by hand and merged by git, so nothing here trusts its shape: `get` returns
- * `unknown`, and the lookups check each answer before using it (see site-lookup.ts).
+ * `unknown`, and the lookups check each answer before using it (see site-lookups.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { IConstruct } from "constructs";
+import { PLACEHOLDER_ID } from "./context-provider";
 
 export const CONTEXT_FILE = "egi-cdktf.context.json";
 
@@ -18,7 +19,17 @@ export function contextFilePath(env: Readonly<Record<string, string | undefined>
   return path.resolve(cwd, env.EGI_CDKTF_CONTEXT_FILE || CONTEXT_FILE);
 }
 
+/** egi-cdktf.context.json: the answers of the app's synth-time lookups, pinned. */
 export class ContextFile {
+  /** The file's name in the app folder. */
+  public static readonly FILE_NAME = CONTEXT_FILE;
+  /**
+   * The id a synth-time lookup (`Flavor.bestFit`, `MachineImage.latestAppDbAppliance`, ...) stands
+   * in with until it is answered: shaped like a UUID, never a real id. A server using it stops at
+   * `terraform plan`.
+   */
+  public static readonly PLACEHOLDER_ID = PLACEHOLDER_ID;
+
   private values: Record<string, unknown> | undefined;
 
   constructor(public readonly file: string) {}
