@@ -26,7 +26,7 @@ test(`GIVEN no OpenStack, Check-in or terraform config env${isolated ? " and no 
   expect(r.status).toBe(0);
   const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "terraform-example", "cdk.tf.json"), "utf8"));
   expect(json.terraform.required_providers.openstack.version).toBe("3.4.0");
-  expect(Object.keys(json.resource.openstack_compute_instance_v2)).toEqual(["testvm"]);
+  expect(Object.values(json.resource.openstack_compute_instance_v2).map((s: any) => s.name)).toEqual(["testvm"]);
   // The hook stays idle without a Check-in credential: nothing of it next to any stack.
   for (const stack of fs.readdirSync(path.join(outdir, "stacks"))) {
     expect(fs.readdirSync(path.join(outdir, "stacks", stack)).filter((f) => /clouds\.yaml|egi-/.test(f))).toEqual([]);

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import { Annotations, TerraformStack, TerraformVariable } from "cdktf";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { registerTokenRequest } from "../auth/hook";
@@ -6,7 +6,7 @@ import { normaliseAuthUrl } from "../auth/settings";
 import { readSiteList, sitesFilePath } from "../auth/site-list-file";
 import { contextFileOf } from "./lookups/context-file";
 import { defaultNetworkSpec, floatingIpPoolSpec } from "./lookups/network";
-import { announceSite, SiteLookups } from "./lookups/site-lookups";
+import { announceSite, defaultSiteOf, SiteLookups } from "./lookups/site-lookups";
 
 /** Sites made by `fromSiteName`: without defaultNetwork / publicNetwork they choose as fedcloud does. */
 const listedSites = new WeakSet<EgiSite>();
@@ -51,7 +51,7 @@ export interface EgiSiteProps {
    */
   readonly vo?: string;
   /**
-   * Name of the network servers attach to when they name none (`Network.siteDefault()`).
+   * Name of the network servers attach to when they name none (`VirtualMachineProps.network`).
    * @default none: Nova picks the project's only network
    */
   readonly defaultNetwork?: string;
@@ -215,6 +215,28 @@ export class EgiSite extends Construct {
       region: props.region,
       prepare: (token) => this.lookups.prepare(token),
     });
+  }
+
+  /**
+   * The site constructs in `scope`'s stack use when given none: the stack's `EgiSite` without
+   * alias (on the default `openstack` provider). Like aws-cdk's `Stack.of`.
+   * @throws Error naming the stack when it has no EgiSite without alias
+   */
+  public static of(scope: IConstruct): EgiSite {
+    const site = EgiSite.tryOf(scope);
+    if (!site) {
+      const stack = TerraformStack.of(scope);
+      throw new Error(`EgiSite.of(${scope.node.path}): stack ${stack.node.id} has no EgiSite without alias; add new EgiSite(stack, "site", { ... }) to it, or pass site explicitly`);
+    }
+    return site;
+  }
+
+  /**
+   * `EgiSite.of(scope)`, or undefined when the stack has no EgiSite without alias (its constructs
+   * then use a bare `openstack` provider configured from OS_* variables).
+   */
+  public static tryOf(scope: IConstruct): EgiSite | undefined {
+    return defaultSiteOf(TerraformStack.of(scope), EgiSite.isEgiSite);
   }
 
   /** True for EgiSite instances (for lookups that find the stack's site). */

@@ -25,18 +25,18 @@
 export { EgiSite, type EgiSiteProps, type EgiSiteFromNameProps } from "./egi-site";
 
 // Servers.
-export { VirtualMachine, type VirtualMachineProps } from "./virtual-machine";
+export { VirtualMachine, type VirtualMachineProps, type AttachedVolume } from "./virtual-machine";
 export { MachineImage, type IImage, type RegistryImageQuery } from "./machine-image";
 export { Flavor, type IFlavor, type ExactFlavorSpec, type FlavorRequirements } from "./flavor";
 
 // Networking.
-export { Network, type INetwork } from "./network";
-export { SecurityGroup, SecurityGroupBase, type ISecurityGroup, type SecurityGroupProps, type PortRange } from "./security-group";
+export { Network, type INetwork, type NetworkFromNameProps } from "./network";
+export { SecurityGroup, type ISecurityGroup, type SecurityGroupProps, type SecurityGroupFromNameProps, type PortRange } from "./security-group";
 export { FloatingIp, type FloatingIpProps } from "./floating-ip";
 
 // Access and storage.
 export { KeyPair, type IKeyPair, type KeyPairProps, type GeneratedKeyPairProps } from "./key-pair";
-export { Volume, type VolumeProps, type AttachOptions } from "./volume";
+export { Volume, type VolumeProps, type NewVolumeProps, type AttachOptions } from "./volume";
 
 // cloud-init.
 export { UserData, type ShellScriptOptions } from "./user-data";

@@ -12,6 +12,11 @@ import { claimSiteName, type SiteNameKind } from "./site-names";
 export interface IKeyPair {
   /** The key pair's name in Nova. */
   readonly keyPairName: string;
+  /**
+   * The site the key pair is registered at; a server at another site cannot use it.
+   * @default unknown (`KeyPair.fromKeyPairName`): not checked
+   */
+  readonly site?: EgiSite;
 }
 
 export interface KeyPairProps {
@@ -112,6 +117,7 @@ export class KeyPair extends Construct implements IKeyPair {
   public readonly privateKey: string | undefined;
   /** The underlying `openstack_compute_keypair_v2`. */
   public readonly resource: ComputeKeypairV2;
+  private readonly givenSite?: EgiSite;
 
   constructor(scope: Construct, id: string, props: KeyPairProps = {}) {
     super(scope, id);
@@ -125,11 +131,17 @@ export class KeyPair extends Construct implements IKeyPair {
     }
     const publicKey = generate ? undefined : this.readPublicKey(props);
 
+    this.givenSite = props.site;
     claimSiteName(this, name, props.site, KEY_PAIR_NAMES);
     this.resource = new ComputeKeypairV2(this, "Resource", { name, publicKey, provider: props.site?.provider });
     this.keyPairName = this.resource.name;
     this.fingerprint = this.resource.fingerprint;
     this.privateKey = generate ? this.resource.privateKey : undefined;
+  }
+
+  /** The site the key pair is registered at: `site`, else the stack's site without alias. */
+  public get site(): EgiSite | undefined {
+    return this.givenSite ?? EgiSite.tryOf(this);
   }
 
   private readPublicKey(props: KeyPairProps): string {

@@ -1,5 +1,5 @@
 import { isIPv6 } from "node:net";
-import { Construct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import { Token } from "cdktf";
 import { DataOpenstackNetworkingSecgroupV2 } from "../.gen/providers/openstack/data-openstack-networking-secgroup-v2";
 import { NetworkingSecgroupRuleV2 } from "../.gen/providers/openstack/networking-secgroup-rule-v2";
@@ -7,12 +7,51 @@ import { NetworkingSecgroupV2 } from "../.gen/providers/openstack/networking-sec
 import { EgiSite } from "./egi-site";
 import { claimSiteName, type SiteNameKind } from "./site-names";
 
-/** A Neutron security group: what `openstack server create --security-group` takes. */
-export interface ISecurityGroup {
+/**
+ * A Neutron security group: what `openstack server create --security-group` takes. Ingress rules
+ * are added by intent, on groups made here and on groups found by name alike.
+ */
+export interface ISecurityGroup extends IConstruct {
   /** The group's id. */
   readonly securityGroupId: string;
   /** The group's name. */
   readonly securityGroupName: string;
+  /**
+   * The site the group is at; a server at another site cannot use it.
+   * @default the stack's site without alias
+   */
+  readonly site?: EgiSite;
+  /**
+   * Allows SSH (TCP 22) in from `cidr`.
+   * Equivalent to `openstack security group rule create --protocol tcp --dst-port 22 --remote-ip <cidr> <group>`.
+   */
+  allowSshFrom(cidr: string): ISecurityGroup;
+  /**
+   * Allows TCP `port` (or a `PortRange`, inclusive) in from `cidr`.
+   * Equivalent to `openstack security group rule create --protocol tcp --dst-port <from>:<to> --remote-ip <cidr> <group>`.
+   */
+  allowTcpFrom(cidr: string, port: number | PortRange): ISecurityGroup;
+  /**
+   * Allows UDP `port` (or a `PortRange`, inclusive) in from `cidr`.
+   * Equivalent to `openstack security group rule create --protocol udp --dst-port <from>:<to> --remote-ip <cidr> <group>`.
+   */
+  allowUdpFrom(cidr: string, port: number | PortRange): ISecurityGroup;
+  /**
+   * Allows every ICMP type in (ping, ...) from `cidr` (ICMPv6 for an IPv6 CIDR).
+   * Equivalent to `openstack security group rule create --protocol icmp --remote-ip <cidr> <group>`.
+   */
+  allowIcmpFrom(cidr: string): ISecurityGroup;
+}
+
+/** An existing security group, by name. */
+export interface SecurityGroupFromNameProps {
+  /** The group's name, as `openstack security group list` shows it, e.g. "default". */
+  readonly name: string;
+  /**
+   * The site to look it up at.
+   * @default `EgiSite.of(scope)`: the stack's site without alias
+   */
+  readonly site?: EgiSite;
 }
 
 export interface SecurityGroupProps {
@@ -41,8 +80,13 @@ const GROUP_NAMES: SiteNameKind = {
   where: "in the same project (servers name their groups, and Nova refuses a name two groups have)",
 };
 
-/** A port, or an inclusive range of ports. */
-export type PortRange = number | { readonly from: number; readonly to: number };
+/** An inclusive range of ports, e.g. `{ from: 8000, to: 8080 }`. */
+export interface PortRange {
+  /** The first port, 1 to 65535. */
+  readonly from: number;
+  /** The last port, `from` to 65535. */
+  readonly to: number;
+}
 
 /**
  * The ingress-rule methods shared by `SecurityGroup` and groups imported with `SecurityGroup.fromName`.
@@ -51,21 +95,25 @@ export type PortRange = number | { readonly from: number; readonly to: number };
  * `allowSshFrom(c)` and `allowTcpFrom(c, 22)`) creates it once: Neutron refuses duplicate rules,
  * so the second call is a no-op, as `addIngressRule` is in aws-cdk.
  */
-export abstract class SecurityGroupBase extends Construct implements ISecurityGroup {
+abstract class SecurityGroupBase extends Construct implements ISecurityGroup {
   public abstract readonly securityGroupId: string;
   public abstract readonly securityGroupName: string;
   /** The rules added so far, by construct id. */
   private readonly rules = new Map<string, NetworkingSecgroupRuleV2>();
 
-  protected constructor(scope: Construct, id: string, private readonly site: EgiSite | undefined, private readonly className: string) {
+  protected constructor(scope: Construct, id: string, private readonly givenSite: EgiSite | undefined, private readonly className: string) {
     super(scope, id);
+  }
+
+  public get site(): EgiSite | undefined {
+    return this.givenSite ?? EgiSite.tryOf(this);
   }
 
   /**
    * Allows SSH (TCP 22) in from `cidr`.
    * Equivalent to `openstack security group rule create --protocol tcp --dst-port 22 --remote-ip <cidr> <group>`.
    */
-  public allowSshFrom(cidr: string): this {
+  public allowSshFrom(cidr: string): ISecurityGroup {
     return this.addIngress("allowSshFrom", "tcp", cidr, 22);
   }
 
@@ -73,7 +121,7 @@ export abstract class SecurityGroupBase extends Construct implements ISecurityGr
    * Allows TCP `port` (or `{ from, to }`, inclusive) in from `cidr`.
    * Equivalent to `openstack security group rule create --protocol tcp --dst-port <from>:<to> --remote-ip <cidr> <group>`.
    */
-  public allowTcpFrom(cidr: string, port: PortRange): this {
+  public allowTcpFrom(cidr: string, port: number | PortRange): ISecurityGroup {
     return this.addIngress("allowTcpFrom", "tcp", cidr, port);
   }
 
@@ -81,7 +129,7 @@ export abstract class SecurityGroupBase extends Construct implements ISecurityGr
    * Allows UDP `port` (or `{ from, to }`, inclusive) in from `cidr`.
    * Equivalent to `openstack security group rule create --protocol udp --dst-port <from>:<to> --remote-ip <cidr> <group>`.
    */
-  public allowUdpFrom(cidr: string, port: PortRange): this {
+  public allowUdpFrom(cidr: string, port: number | PortRange): ISecurityGroup {
     return this.addIngress("allowUdpFrom", "udp", cidr, port);
   }
 
@@ -89,11 +137,11 @@ export abstract class SecurityGroupBase extends Construct implements ISecurityGr
    * Allows every ICMP type in (ping, ...) from `cidr` (ICMPv6 for an IPv6 CIDR).
    * Equivalent to `openstack security group rule create --protocol icmp --remote-ip <cidr> <group>`.
    */
-  public allowIcmpFrom(cidr: string): this {
+  public allowIcmpFrom(cidr: string): ISecurityGroup {
     return this.addIngress("allowIcmpFrom", "icmp", cidr, undefined);
   }
 
-  private addIngress(method: string, protocol: "tcp" | "udp" | "icmp", cidr: string, port: PortRange | undefined): this {
+  private addIngress(method: string, protocol: "tcp" | "udp" | "icmp", cidr: string, port: number | PortRange | undefined): ISecurityGroup {
     const where = `${this.className} ${this.node.path}: ${method}`;
     const net = parseCidr(cidr, where);
     const ports = port === undefined ? undefined : parsePorts(port, where);
@@ -109,7 +157,7 @@ export abstract class SecurityGroupBase extends Construct implements ISecurityGr
       portRangeMin: ports?.from,
       portRangeMax: ports?.to,
       remoteIpPrefix: net.cidr,
-      provider: this.site?.provider,
+      provider: this.givenSite?.provider,
     }));
     return this;
   }
@@ -127,8 +175,8 @@ export class SecurityGroup extends SecurityGroupBase {
    * it. Equivalent to `openstack security group show <name>`. The lookup fails at plan time when no
    * group, or more than one, has that name.
    */
-  public static fromName(scope: Construct, id: string, name: string, site?: EgiSite): SecurityGroupBase {
-    return new ImportedSecurityGroup(scope, id, name, site);
+  public static fromName(scope: Construct, id: string, props: SecurityGroupFromNameProps): ISecurityGroup {
+    return new ImportedSecurityGroup(scope, id, props);
   }
 
   public readonly securityGroupId: string;
@@ -143,7 +191,7 @@ export class SecurityGroup extends SecurityGroupBase {
       throw new Error(`SecurityGroup ${this.node.path}: name "${name}" must be 1 to 255 characters; give another name`);
     }
     if (!Token.isUnresolved(name) && name === "default") {
-      throw new Error(`SecurityGroup ${this.node.path}: name "default" is the project's own group; use SecurityGroup.fromName(scope, id, "default") to add rules to it`);
+      throw new Error(`SecurityGroup ${this.node.path}: name "default" is the project's own group; use SecurityGroup.fromName(scope, id, { name: "default" }) to add rules to it`);
     }
     claimSiteName(this, name, props.site, GROUP_NAMES);
     this.resource = new NetworkingSecgroupV2(this, "Resource", {
@@ -161,9 +209,9 @@ class ImportedSecurityGroup extends SecurityGroupBase {
   public readonly securityGroupId: string;
   public readonly securityGroupName: string;
 
-  constructor(scope: Construct, id: string, name: string, site: EgiSite | undefined) {
+  constructor(scope: Construct, id: string, { name, site }: SecurityGroupFromNameProps) {
     super(scope, id, site, "SecurityGroup");
-    if (!Token.isUnresolved(name) && name.trim() === "") {
+    if (!Token.isUnresolved(name) && (typeof name !== "string" || name.trim() === "")) {
       throw new Error(`SecurityGroup ${this.node.path}: name is empty; give the name \`openstack security group list\` shows, e.g. "default"`);
     }
     const lookup = new DataOpenstackNetworkingSecgroupV2(this, "Lookup", { name, provider: site?.provider });
@@ -238,7 +286,7 @@ function formatIpv6(bytes: number[]): string {
   return `${hex.slice(0, best.start).join(":")}::${hex.slice(best.start + best.length).join(":")}`;
 }
 
-function parsePorts(port: PortRange, where: string): { from: number; to: number } {
+function parsePorts(port: number | PortRange, where: string): { from: number; to: number } {
   const range = typeof port === "number" ? { from: port, to: port } : port;
   for (const [name, value] of [["from", range.from], ["to", range.to]] as const) {
     if (!Number.isInteger(value) || value < 1 || value > 65535) {

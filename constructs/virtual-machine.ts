@@ -8,11 +8,11 @@ import type { Flavor } from "./flavor";
 import { FloatingIp } from "./floating-ip";
 import type { IKeyPair } from "./key-pair";
 import type { MachineImage } from "./machine-image";
-import { type INetwork, Network } from "./network";
+import type { INetwork } from "./network";
 import type { ISecurityGroup } from "./security-group";
-import { defaultSiteOf, lookupPrecondition } from "./lookups/site-lookups";
+import { lookupPrecondition, resolvedIdentity } from "./lookups/site-lookups";
 import type { UserData } from "./user-data";
-import { Volume, type VolumeProps } from "./volume";
+import { type AttachOptions, type NewVolumeProps, Volume } from "./volume";
 
 export interface VirtualMachineProps {
   /** What to boot: `MachineImage.fromApplianceMpuri(...)`, `.fromRegistry(...)`, `.fromName(...)`, ... */
@@ -25,15 +25,16 @@ export interface VirtualMachineProps {
    */
   readonly name?: string;
   /**
-   * Site to create it at (its provider).
-   * @default the stack's default provider
+   * Site to create it at (its provider). The key pair, security groups, network and volumes must
+   * be at the same site: synth fails naming the one that is not.
+   * @default `EgiSite.of(this)`: the stack's site without alias (its default `openstack` provider)
    */
   readonly site?: EgiSite;
   /**
-   * Network to attach.
-   * @default `Network.siteDefault()`: the site's `defaultNetwork` (site list), else at a site from
-   *   the site list the network `fedcloud select network` picks, else the project's only network,
-   *   chosen by Nova
+   * Network to attach (`Network.fromName`, `Network.fromId`).
+   * @default the site's `defaultNetwork` (site list), else at a site from the site list the network
+   *   `fedcloud select network` picks (a synth-time lookup), else none named: Nova attaches the
+   *   project's only network
    */
   readonly network?: INetwork;
   /**
@@ -70,26 +71,33 @@ export interface VirtualMachineProps {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
-const outputPrefixes = new WeakMap<TerraformStack, Set<string>>();
+/** A volume made and attached by `VirtualMachine.attachNewVolume`. */
+export interface AttachedVolume {
+  /** The new volume. */
+  readonly volume: Volume;
+  /** Its attachment to the server. */
+  readonly attachment: ComputeVolumeAttachV2;
+}
 
-/** Output names from the construct path in its stack: unique per stack, valid Terraform identifiers. */
-function outputPrefixFor(vm: Construct): string {
-  const stack = TerraformStack.of(vm);
-  const prefix = vm.node.path.slice(stack.node.path.length + 1).replace(/[^A-Za-z0-9_-]/g, "_").replace(/^(?=[^A-Za-z_])/, "_");
-  const used = outputPrefixes.get(stack) ?? new Set<string>();
-  outputPrefixes.set(stack, used);
-  if (used.has(prefix)) {
-    throw new Error(`VirtualMachine ${vm.node.path}: its outputs would be named ${prefix}_id, like another VirtualMachine's in stack ${stack.node.id}; give one of them another construct id`);
-  }
-  used.add(prefix);
-  return prefix;
+/** Where a key pair, group, network or volume is, for messages: its path, else its name. */
+const label = (kind: string, thing: unknown, name: string | undefined): string => `${kind} ${Construct.isConstruct(thing) ? thing.node.path : name}`;
+
+/**
+ * Throws when a key pair, group, network or volume is at another site than the server: another
+ * EgiSite of the same stack, or an EgiSite of another stack that names another Keystone, project
+ * or region.
+ */
+function checkSameSite(vm: Construct, vmSite: EgiSite | undefined, what: string, thingSite: EgiSite | undefined): void {
+  if (!thingSite || !vmSite || thingSite === vmSite) return;
+  const sameStack = TerraformStack.of(thingSite) === TerraformStack.of(vmSite);
+  if (!sameStack && JSON.stringify(resolvedIdentity(thingSite.lookups.identity)) === JSON.stringify(resolvedIdentity(vmSite.lookups.identity))) return;
+  throw new Error(`VirtualMachine ${vm.node.path}: ${what} is at site ${thingSite.node.path}, the server at site ${vmSite.node.path}; create it with the server's site (site: ...), one per site`);
 }
 
 /**
  * A server on an EGI site, with its image, flavor, network, security groups, key pair, cloud-init
  * and optionally a floating IP and volumes: the docs page's `openstack server create` and the
- * steps after it. Outputs `<path>_id`, `<path>_addresses` and `<path>_floating_ip`, where `<path>`
- * is the construct's path in its stack (`vm`, or `cluster_worker-1` for a nested one).
+ * steps after it. `addOutputs()` makes the stack outputs `egi-cdktf inventory` reads.
  *
  * When the image or flavor comes from a synth-time lookup still unanswered (no pin in
  * egi-cdktf.context.json, no Check-in credential), the server carries a precondition that stops
@@ -101,11 +109,12 @@ export class VirtualMachine extends Construct {
   public readonly instanceId: string;
   /** The server's fixed IPv4 address. */
   public readonly privateIpv4: string;
+  /** The site the server is at: `site`, else the stack's site without alias (undefined without one). */
+  public readonly site?: EgiSite;
   private floating?: FloatingIp;
-  private readonly site?: EgiSite;
-  /** `site`, else the stack's default site: where the defaults of network and pool come from. */
-  private readonly defaultsSite?: EgiSite;
-  private readonly outputPrefix: string;
+  /** The given `site`: whose provider resources of this server name (none: the stack's default). */
+  private readonly givenSite?: EgiSite;
+  private outputPrefix?: string;
   private portId?: string;
 
   constructor(scope: Construct, id: string, props: VirtualMachineProps) {
@@ -124,16 +133,17 @@ export class VirtualMachine extends Construct {
         throw new Error(`VirtualMachine ${this.node.path}: userData: ${(err as Error).message}`);
       }
     }
-    this.site = props.site;
-    this.outputPrefix = outputPrefixFor(this);
-    const network = props.network ?? Network.siteDefault();
+    this.givenSite = props.site;
+    const site = props.site ?? EgiSite.tryOf(this);
+    this.site = site;
+    checkSameSite(this, site, label("keyPair", props.keyPair, props.keyPair?.keyPairName), props.keyPair?.site);
+    for (const group of props.securityGroups ?? []) checkSameSite(this, site, label("security group", group, group.securityGroupName), group.site);
+    checkSameSite(this, site, label("network", props.network, props.network?.networkId), props.network?.site);
     const imageId = props.image.bind(this, props.site).imageId;
     const flavorId = props.flavor.bind(this, props.site).flavorId;
     // A synth-time lookup left unanswered gives a placeholder id: stop terraform plan on it, before
     // the key pair, groups or volumes are created, rather than let Nova reject the server at apply.
-    const site = props.site ?? defaultSiteOf(TerraformStack.of(this), EgiSite.isEgiSite);
-    this.defaultsSite = site;
-    const defaultNetwork = Network.isSiteDefault(network) ? site?.defaultNetworkFor(this) : undefined;
+    const defaultNetwork = props.network ? undefined : site?.defaultNetworkFor(this);
     const precondition = [imageId, flavorId, defaultNetwork].flatMap((value) => (value === undefined ? [] : (lookupPrecondition(this, value) ?? [])));
 
     this.instance = new ComputeInstanceV2(this, "server", {
@@ -145,16 +155,13 @@ export class VirtualMachine extends Construct {
       userData: props.userData?.render(),
       availabilityZone: props.availabilityZone,
       metadata: props.metadata ? { ...props.metadata } : undefined,
-      network: Network.isSiteDefault(network) ? (defaultNetwork ? [{ name: defaultNetwork }] : undefined) : [{ uuid: network.networkId }],
+      network: props.network ? [{ uuid: props.network.networkId }] : defaultNetwork ? [{ name: defaultNetwork }] : undefined,
       provider: props.site?.provider,
       lifecycle: precondition.length > 0 ? { precondition } : undefined,
     });
     this.instanceId = this.instance.id;
     this.privateIpv4 = this.instance.accessIpV4;
 
-    // One token for the server's id, reused below: each read of a generated attribute makes a new token.
-    new TerraformOutput(this, "id", { value: this.instanceId }).overrideLogicalId(`${this.outputPrefix}_id`);
-    new TerraformOutput(this, "addresses", { value: this.instance.network }).overrideLogicalId(`${this.outputPrefix}_addresses`);
     if (props.floatingIpPool) this.addFloatingIp(props.floatingIpPool);
   }
 
@@ -167,7 +174,7 @@ export class VirtualMachine extends Construct {
       const port = new DataOpenstackNetworkingPortV2(this, "port", {
         deviceId: this.instanceId,
         networkId: this.instance.network.get(0).uuid,
-        provider: this.site?.provider,
+        provider: this.givenSite?.provider,
       });
       this.portId = port.id;
     }
@@ -182,15 +189,15 @@ export class VirtualMachine extends Construct {
    *   site list its one external network (a synth-time lookup)
    */
   public addFloatingIp(pool?: string): FloatingIp {
-    pool = pool ?? this.defaultsSite?.floatingIpPoolFor(this);
+    pool = pool ?? this.site?.floatingIpPoolFor(this);
     if (!pool) {
       throw new Error(`VirtualMachine ${this.node.path}: addFloatingIp needs a pool here (the site names none); give the external network's name, as \`openstack network list --external\` shows`);
     }
     if (this.floating) throw new Error(`VirtualMachine ${this.node.path}: already has a floating IP; addFloatingIp is called once (floatingIpPool calls it too)`);
-    this.floating = new FloatingIp(this, "floating-ip", { pool, portId: this.port(), site: this.site });
+    this.floating = new FloatingIp(this, "floating-ip", { pool, portId: this.port(), site: this.givenSite });
     const poolLookup = lookupPrecondition(this, pool);
     if (poolLookup) this.floating.resource.lifecycle = { ...this.floating.resource.lifecycle, precondition: [...(this.floating.resource.lifecycle?.precondition ?? []), poolLookup] };
-    new TerraformOutput(this, "floating_ip", { value: this.floating.address }).overrideLogicalId(`${this.outputPrefix}_floating_ip`);
+    if (this.outputPrefix) this.addFloatingIpOutput(this.outputPrefix);
     return this.floating;
   }
 
@@ -203,8 +210,45 @@ export class VirtualMachine extends Construct {
    * Create a volume and attach it. Equivalent to `openstack volume create --size N NAME` then
    * `openstack server add volume SERVER VOLUME`.
    */
-  public attachNewVolume(id: string, props: Omit<VolumeProps, "site">): { volume: Volume; attachment: ComputeVolumeAttachV2 } {
-    const volume = new Volume(this, id, { ...props, site: this.site });
+  public attachNewVolume(id: string, props: NewVolumeProps): AttachedVolume {
+    const volume = new Volume(this, id, { ...props, site: this.givenSite });
     return { volume, attachment: volume.attachTo(this.instanceId) };
+  }
+
+  /**
+   * Attach an existing `Volume` (at the server's site). Equivalent to
+   * `openstack server add volume [--device DEVICE] SERVER VOLUME`.
+   */
+  public attachVolume(volume: Volume, options: AttachOptions = {}): ComputeVolumeAttachV2 {
+    checkSameSite(this, this.site, `volume ${volume.node.path}`, volume.site);
+    return volume.attachTo(this.instanceId, options);
+  }
+
+  /**
+   * Add the stack outputs `<prefix>_id`, `<prefix>_addresses` and, with a floating IP (now or
+   * added later), `<prefix>_floating_ip`: what `egi-cdktf inventory` reads, what
+   * `openstack server show -c id -c addresses` prints. Once per server.
+   * @param prefix the outputs' name prefix (letters, digits, `_`, `-`; not starting with a digit)
+   * @default the construct's path in its stack, e.g. `vm` or `cluster_worker-1`
+   */
+  public addOutputs(prefix?: string): void {
+    if (this.outputPrefix) throw new Error(`VirtualMachine ${this.node.path}: addOutputs is called once per server`);
+    const stack = TerraformStack.of(this);
+    const name = prefix ?? this.node.path.slice(stack.node.path.length + 1).replace(/[^A-Za-z0-9_-]/g, "_").replace(/^(?=[^A-Za-z_])/, "_");
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
+      throw new Error(`VirtualMachine ${this.node.path}: addOutputs prefix "${name}" is not a Terraform name; use letters, digits, "_" and "-", starting with a letter or "_"`);
+    }
+    const taken = stack.node.findAll().find((c) => c instanceof TerraformOutput && c.friendlyUniqueId === `${name}_id`);
+    if (taken) {
+      throw new Error(`VirtualMachine ${this.node.path}: addOutputs would name an output ${name}_id, as ${taken.node.path} is named; give addOutputs another prefix`);
+    }
+    this.outputPrefix = name;
+    new TerraformOutput(this, "id", { value: this.instanceId }).overrideLogicalId(`${name}_id`);
+    new TerraformOutput(this, "addresses", { value: this.instance.network }).overrideLogicalId(`${name}_addresses`);
+    if (this.floating) this.addFloatingIpOutput(name);
+  }
+
+  private addFloatingIpOutput(prefix: string): void {
+    new TerraformOutput(this, "floating_ip", { value: this.floating!.address }).overrideLogicalId(`${prefix}_floating_ip`);
   }
 }

@@ -4,7 +4,8 @@ import { BlockstorageVolumeV3 } from "../.gen/providers/openstack/blockstorage-v
 import { ComputeVolumeAttachV2 } from "../.gen/providers/openstack/compute-volume-attach-v2";
 import { EgiSite } from "./egi-site";
 
-export interface VolumeProps {
+/** A volume's size and options: what `VirtualMachine.attachNewVolume` takes (the site is the server's). */
+export interface NewVolumeProps {
   /** Size in GiB: an integer, at least 1. Counts against the project's volume quota (`openstack quota show`). */
   readonly sizeGb: number;
   /**
@@ -28,9 +29,12 @@ export interface VolumeProps {
    * @default the site's default zone
    */
   readonly availabilityZone?: string;
+}
+
+export interface VolumeProps extends NewVolumeProps {
   /**
    * The site whose provider creates the volume and its attachment.
-   * @default the stack's default `openstack` provider
+   * @default `EgiSite.of(scope)`: the stack's site without alias (its default `openstack` provider)
    */
   readonly site?: EgiSite;
 }
@@ -54,7 +58,7 @@ export class Volume extends Construct {
   public readonly volumeId: string;
   /** The underlying `openstack_blockstorage_volume_v3`. */
   public readonly resource: BlockstorageVolumeV3;
-  private readonly site: EgiSite | undefined;
+  private readonly givenSite: EgiSite | undefined;
   private attachment: { instanceId: string; resource: ComputeVolumeAttachV2 } | undefined;
 
   constructor(scope: Construct, id: string, props: VolumeProps) {
@@ -66,7 +70,7 @@ export class Volume extends Construct {
     if (!Token.isUnresolved(name) && (name.trim() === "" || name.length > 255)) {
       throw new Error(`Volume ${this.node.path}: name "${name}" must be 1 to 255 characters; give another name`);
     }
-    this.site = props.site;
+    this.givenSite = props.site;
     this.resource = new BlockstorageVolumeV3(this, "Resource", {
       size: props.sizeGb,
       name,
@@ -76,6 +80,11 @@ export class Volume extends Construct {
       provider: props.site?.provider,
     });
     this.volumeId = this.resource.id;
+  }
+
+  /** The site the volume is at: `site`, else the stack's site without alias. */
+  public get site(): EgiSite | undefined {
+    return this.givenSite ?? EgiSite.tryOf(this);
   }
 
   /**
@@ -100,7 +109,7 @@ export class Volume extends Construct {
       instanceId,
       volumeId: this.volumeId,
       device,
-      provider: this.site?.provider,
+      provider: this.givenSite?.provider,
     });
     this.attachment = { instanceId, resource };
     return resource;

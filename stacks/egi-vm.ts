@@ -38,7 +38,7 @@ export class EgiVmStack extends TerraformStack {
     const { vm } = exampleVm(
       this,
       { flavor: Flavor.exact({ vcpus: 2, ramMb: 4096, diskGb: 40 }), ...props },
-      { securityGroups: [SecurityGroup.fromName(this, "default", "default"), ssh], userData, floatingIpPool: props.pool ?? "public" },
+      { securityGroups: [SecurityGroup.fromName(this, "default", { name: "default" }), ssh], userData, floatingIpPool: props.pool ?? "public" },
     );
     const { volume } = vm.attachNewVolume("data", { sizeGb: props.volumeGb ?? 10, name: `${id}-data` });
     new TerraformOutput(this, "volume_id", { value: volume.volumeId });

@@ -57,5 +57,6 @@ export function exampleVm(stack: TerraformStack, props: ExampleVmProps, extra: P
     keyPair: exampleKeyPair(stack, props, site),
     ...extra,
   });
+  vm.addOutputs(); // vm_id, vm_addresses, vm_floating_ip: what the docs page reads with openstack server show
   return { site, vm };
 }

@@ -18,6 +18,6 @@ export class FloatingIpStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: FloatingIpStackProps = {}) {
     super(scope, id);
     const ssh = new SecurityGroup(this, "ssh", { name: `${id}-ssh` }).allowSshFrom(props.sshFrom ?? "0.0.0.0/0");
-    exampleVm(this, props, { floatingIpPool: props.pool ?? "public", securityGroups: [SecurityGroup.fromName(this, "default", "default"), ssh] });
+    exampleVm(this, props, { floatingIpPool: props.pool ?? "public", securityGroups: [SecurityGroup.fromName(this, "default", { name: "default" }), ssh] });
   }
 }

@@ -43,9 +43,10 @@ class SiteVmStackImpl extends TerraformStack implements SiteVmStack {
       image: props.image ?? DEFAULT_IMAGE(),
       flavor: props.flavor ?? DEFAULT_FLAVOR(),
       keyPair: exampleKeyPair(this, props, this.site),
-      securityGroups: [SecurityGroup.fromName(this, "default", "default")],
+      securityGroups: [SecurityGroup.fromName(this, "default", { name: "default" })],
     });
     if (props.floatingIp ?? true) this.vm.addFloatingIp();
+    this.vm.addOutputs();
     new TerraformOutput(this, "site_name", { value: at.site });
   }
 }

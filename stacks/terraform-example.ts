@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
 import { EgiSite } from "../constructs/egi-site";
-import { Flavor } from "../constructs/flavor";
+import { type ExactFlavorSpec, Flavor } from "../constructs/flavor";
 import { MachineImage } from "../constructs/machine-image";
+import { VirtualMachine } from "../constructs/virtual-machine";
 
 /** The AppDB marketplace URI the EGI docs' Terraform example selects its image by. */
 export const SEED_APPLIANCE_MPURI = "https://appdb.egi.eu/store/vo/image/8df7ba00-8467-57aa-bf1e-05754a2a73bf:6428/";
@@ -19,7 +19,7 @@ export interface TerraformExampleStackProps {
    * Exact flavor size, as `Flavor.exact` takes it (RAM in MB).
    * @default 1 vCPU, 2048 MB RAM, 20 GB disk, as on the docs page
    */
-  readonly flavor?: { readonly vcpus: number; readonly ramMb: number; readonly diskGb: number };
+  readonly flavor?: ExactFlavorSpec;
   /**
    * Name of the server.
    * @default "testvm"
@@ -32,34 +32,35 @@ export interface TerraformExampleStackProps {
  * (most recent), the flavor with exactly 1 vCPU / 2048 MB RAM / 20 GB disk, a server `testvm` in
  * security group `default`, and the outputs `server_id` and `access_ip_v4`.
  *
- * The image and flavor come from the construct library (`MachineImage.fromApplianceMpuri`,
- * `Flavor.exact`), not raw data sources: a postcondition checks the image found, and with a
- * Check-in credential the hook names the flavors when two have the example's size (the raw data
- * source only says "more than one result").
+ * Written with the construct library, not raw resources: `MachineImage.fromApplianceMpuri` puts a
+ * postcondition on the image found, `Flavor.exact` has the hook name the flavors when two have the
+ * example's size (the raw data source only says "more than one result"), and `VirtualMachine`
+ * checks the server's name and stops `terraform plan` on an unanswered lookup.
  *
  * As on the docs page, `OS_AUTH_URL` and `OS_PROJECT_ID` come from the environment when Terraform
  * runs, and synth needs no credentials. The token comes from Check-in through the hook when a
  * Check-in credential is set, else from `OS_TOKEN` as on the page.
  */
 export class TerraformExampleStack extends TerraformStack {
-  public readonly server: ComputeInstanceV2;
+  public readonly server: VirtualMachine;
 
   constructor(scope: Construct, id: string, props: TerraformExampleStackProps = {}) {
     super(scope, id);
 
     new EgiSite(this, "site");
 
-    const image = MachineImage.fromApplianceMpuri(props.applianceMpuri ?? SEED_APPLIANCE_MPURI).bind(this);
-    const flavor = Flavor.exact(props.flavor ?? { vcpus: 1, ramMb: 2048, diskGb: 20 }).bind(this);
-
-    this.server = new ComputeInstanceV2(this, "testvm", {
+    this.server = new VirtualMachine(this, "testvm", {
       name: props.serverName ?? "testvm",
-      imageId: image.imageId,
-      flavorId: flavor.flavorId,
-      securityGroups: ["default"],
+      image: MachineImage.fromApplianceMpuri(props.applianceMpuri ?? SEED_APPLIANCE_MPURI),
+      flavor: Flavor.exact(props.flavor ?? { vcpus: 1, ramMb: 2048, diskGb: 20 }),
+      // no securityGroups: the project's "default" group, as the page's security_groups = ["default"]
     });
 
-    new TerraformOutput(this, "server_id", { value: this.server.id });
-    new TerraformOutput(this, "access_ip_v4", { value: this.server.accessIpV4 });
+    // Earlier versions of this stack wrote the server at the page's address; a server deployed then
+    // is moved to the construct's address at the next plan, not replaced.
+    this.server.instance.moveFromId("openstack_compute_instance_v2.testvm");
+
+    new TerraformOutput(this, "server_id", { value: this.server.instanceId });
+    new TerraformOutput(this, "access_ip_v4", { value: this.server.privateIpv4 });
   }
 }

@@ -1,3 +1,4 @@
+import { Construct } from "constructs";
 import { TerraformStack, Testing } from "cdktf";
 import { tokenRequests } from "../../auth/hook";
 import { EgiSite } from "../../constructs/egi-site";
@@ -41,5 +42,34 @@ describe("EgiSite", () => {
     [{ projectId: "VO:vo.access.egi.eu" }, 'projectId "VO:vo.access.egi.eu" is not a project id; use the id (not the name)'],
   ])("GIVEN bad props %j WHEN constructed THEN the error names the prop", (props, message) => {
     expect(() => new EgiSite(new TerraformStack(Testing.app(), "s"), "site", props)).toThrow(message);
+  });
+});
+
+describe("EgiSite.of", () => {
+  test("GIVEN a stack with a default site and an aliased one WHEN asked from a nested construct THEN the site without alias is returned", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    new EgiSite(stack, "other", { alias: "other" });
+    const site = new EgiSite(stack, "site");
+    const nested = new Construct(new Construct(stack, "a"), "b");
+    expect(EgiSite.of(nested)).toBe(site);
+    expect(EgiSite.tryOf(nested)).toBe(site);
+  });
+
+  test("GIVEN a stack with only an aliased site WHEN EgiSite.of is asked THEN the error names the stack and the fix", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    new EgiSite(stack, "other", { alias: "other" });
+    const scope = new Construct(stack, "vm");
+    expect(() => EgiSite.of(scope)).toThrow('EgiSite.of(s/vm): stack s has no EgiSite without alias; add new EgiSite(stack, "site", { ... }) to it, or pass site explicitly');
+    expect(EgiSite.tryOf(scope)).toBeUndefined();
+  });
+
+  test("GIVEN two stacks with a site each WHEN asked THEN each construct gets its own stack's site", () => {
+    const app = Testing.app();
+    const one = new TerraformStack(app, "one");
+    const two = new TerraformStack(app, "two");
+    const siteOne = new EgiSite(one, "site");
+    const siteTwo = new EgiSite(two, "site");
+    expect(EgiSite.of(new Construct(one, "x"))).toBe(siteOne);
+    expect(EgiSite.of(new Construct(two, "x"))).toBe(siteTwo);
   });
 });

@@ -10,11 +10,11 @@ describe("constructs entry point", () => {
       image: MachineImage.fromId("img-1"),
       flavor: Flavor.fromId("flavor-1"),
       keyPair: new KeyPair(stack, "key", { publicKey: ED25519 }),
-      securityGroups: [SecurityGroup.fromName(stack, "ssh", "ssh")],
+      securityGroups: [SecurityGroup.fromName(stack, "ssh", { name: "ssh" })],
       userData: UserData.forCloudConfig({ packages: ["htop"] }),
       floatingIpPool: "public",
     };
-    new VirtualMachine(stack, "vm", props);
+    new VirtualMachine(stack, "vm", props).addOutputs();
 
     const json = JSON.parse(Testing.synth(stack));
 

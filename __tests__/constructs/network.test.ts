@@ -1,7 +1,7 @@
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { DataOpenstackNetworkingNetworkV2 } from "../../.gen/providers/openstack/data-openstack-networking-network-v2";
 import { EgiSite } from "../../constructs/egi-site";
-import { INetwork, Network } from "../../constructs/network";
+import { type INetwork, Network } from "../../constructs/network";
 
 function synthWith(build: (stack: TerraformStack) => INetwork): any {
   const stack = new TerraformStack(Testing.app(), "s");
@@ -12,46 +12,51 @@ function synthWith(build: (stack: TerraformStack) => INetwork): any {
 
 describe("Network.fromName", () => {
   test("GIVEN a name WHEN synthesized THEN a data source looks the network up by that name", () => {
-    const json = synthWith((s) => Network.fromName(s, "net", "vo-net"));
+    const json = synthWith((s) => Network.fromName(s, "net", { name: "vo-net" }));
     expect(Object.values(json.data.openstack_networking_network_v2)).toEqual([{ name: "vo-net" }]);
   });
 
-  test("GIVEN a name WHEN imported THEN networkId references the lookup and networkName is the name", () => {
-    let network: INetwork | undefined;
-    const json = synthWith((s) => (network = Network.fromName(s, "net", "vo-net")));
+  test("GIVEN a name WHEN imported THEN networkId references the lookup", () => {
+    const json = synthWith((s) => Network.fromName(s, "net", { name: "vo-net" }));
     expect(json.output.id.value).toBe("${data.openstack_networking_network_v2.net_Lookup_6740067B.id}");
-    expect(network!.networkName).toBe("vo-net");
+  });
+
+  test("GIVEN no site WHEN imported in a stack with a site THEN the network is at the stack's site", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const network = Network.fromName(stack, "net", { name: "vo-net" });
+    const site = new EgiSite(stack, "site"); // created after the lookup: found when asked
+    expect(network.site).toBe(site);
+  });
+
+  test("GIVEN a stack without a site WHEN imported THEN its site is undefined, not an error", () => {
+    expect(Network.fromName(new TerraformStack(Testing.app(), "s"), "net", { name: "vo-net" }).site).toBeUndefined();
   });
 
   test("GIVEN a site with an alias WHEN synthesized THEN the lookup uses that site's provider", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    Network.fromName(stack, "net", "vo-net", new EgiSite(stack, "site", { alias: "k" }));
+    Network.fromName(stack, "net", { name: "vo-net", site: new EgiSite(stack, "site", { alias: "k" }) });
     expect(Testing.synth(stack)).toHaveDataSourceWithProperties(DataOpenstackNetworkingNetworkV2, { name: "vo-net", provider: "openstack.k" });
   });
 
   test("GIVEN an empty name WHEN imported THEN the error names the name and the CLI listing", () => {
-    expect(() => Network.fromName(new TerraformStack(Testing.app(), "s"), "net", "")).toThrow("Network s/net: name is empty; give a name `openstack network list` shows");
-  });
-
-  test("GIVEN Network.isSiteDefault WHEN given a looked-up network THEN it is false", () => {
-    expect(Network.isSiteDefault(Network.fromName(new TerraformStack(Testing.app(), "s"), "net", "vo-net"))).toBe(false);
+    expect(() => Network.fromName(new TerraformStack(Testing.app(), "s"), "net", { name: "" })).toThrow("Network s/net: name is empty; give a name `openstack network list` shows");
   });
 });
 
 describe("Network.external", () => {
   test("GIVEN a pool name WHEN synthesized THEN the lookup asks for an external network of that name", () => {
-    const json = synthWith((s) => Network.external(s, "pool", "public"));
+    const json = synthWith((s) => Network.external(s, "pool", { name: "public" }));
     expect(Object.values(json.data.openstack_networking_network_v2)).toEqual([{ name: "public", external: true }]);
   });
 
   test("GIVEN a site with an alias WHEN synthesized THEN the external lookup uses that site's provider", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    Network.external(stack, "pool", "public", new EgiSite(stack, "site", { alias: "k" }));
+    Network.external(stack, "pool", { name: "public", site: new EgiSite(stack, "site", { alias: "k" }) });
     expect(Testing.synth(stack)).toHaveDataSourceWithProperties(DataOpenstackNetworkingNetworkV2, { external: true, provider: "openstack.k" });
   });
 
   test("GIVEN an empty name WHEN imported THEN the error suggests the external listing", () => {
-    expect(() => Network.external(new TerraformStack(Testing.app(), "s"), "pool", " ")).toThrow("Network s/pool: name is empty; give a name `openstack network list --external` shows");
+    expect(() => Network.external(new TerraformStack(Testing.app(), "s"), "pool", { name: " " })).toThrow("Network s/pool: name is empty; give a name `openstack network list --external` shows");
   });
 });
 
@@ -66,21 +71,7 @@ describe("Network.fromId", () => {
     expect(() => Network.fromId("vo-net")).toThrow('Network.fromId: networkId "vo-net" is not a network id (a UUID); give the ID column of `openstack network list`, or use Network.fromName for a name');
   });
 
-  test("GIVEN Network.isSiteDefault WHEN given a network by id THEN it is false", () => {
-    expect(Network.isSiteDefault(Network.fromId("6e4d5c1a-2b3f-4a5e-9c8d-7f6e5d4c3b2a"))).toBe(false);
-  });
-});
-
-describe("Network.siteDefault", () => {
-  test("GIVEN Network.siteDefault() WHEN tested with Network.isSiteDefault THEN it is true", () => {
-    expect(Network.isSiteDefault(Network.siteDefault())).toBe(true);
-  });
-
-  test("GIVEN no network (undefined) WHEN tested with Network.isSiteDefault THEN it is true", () => {
-    expect(Network.isSiteDefault(undefined)).toBe(true);
-  });
-
-  test("GIVEN Network.siteDefault() WHEN its networkId is read THEN the error says to check isSiteDefault first", () => {
-    expect(() => Network.siteDefault().networkId).toThrow('Network.siteDefault() has no networkId: it means "no network block"; check Network.isSiteDefault(network) before reading networkId');
+  test("GIVEN a network by id WHEN its site is read THEN it is unknown (no check)", () => {
+    expect(Network.fromId("6e4d5c1a-2b3f-4a5e-9c8d-7f6e5d4c3b2a").site).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { DataOpenstackNetworkingSecgroupV2 } from "../../.gen/providers/openstac
 import { NetworkingSecgroupRuleV2 } from "../../.gen/providers/openstack/networking-secgroup-rule-v2";
 import { NetworkingSecgroupV2 } from "../../.gen/providers/openstack/networking-secgroup-v2";
 import { EgiSite } from "../../constructs/egi-site";
-import { SecurityGroup, SecurityGroupBase } from "../../constructs/security-group";
+import { type ISecurityGroup, SecurityGroup } from "../../constructs/security-group";
 
 function synthJson(build: (stack: TerraformStack) => void): any {
   const stack = new TerraformStack(Testing.app(), "s");
@@ -114,32 +114,32 @@ describe("SecurityGroup", () => {
 
   test("GIVEN name default WHEN constructed THEN the error points to SecurityGroup.fromName", () => {
     expect(() => new SecurityGroup(new TerraformStack(Testing.app(), "s"), "sg", { name: "default" })).toThrow(
-      'SecurityGroup s/sg: name "default" is the project\'s own group; use SecurityGroup.fromName(scope, id, "default") to add rules to it',
+      'SecurityGroup s/sg: name "default" is the project\'s own group; use SecurityGroup.fromName(scope, id, { name: "default" }) to add rules to it',
     );
   });
 });
 
 describe("SecurityGroup.fromName", () => {
   test("GIVEN the name default WHEN imported THEN a data source looks it up by name and the id references it", () => {
-    let sg: SecurityGroupBase | undefined;
-    const json = synthJson((s) => { sg = SecurityGroup.fromName(s, "default", "default"); });
+    let sg: ISecurityGroup | undefined;
+    const json = synthJson((s) => { sg = SecurityGroup.fromName(s, "default", { name: "default" }); });
     expect(Object.values(json.data.openstack_networking_secgroup_v2)).toEqual([{ name: "default" }]);
     expect(sg!.securityGroupName).toBe("default");
   });
 
   test("GIVEN an imported group WHEN a rule is added THEN the rule references the looked-up id", () => {
-    const json = synthJson((s) => SecurityGroup.fromName(s, "default", "default").allowSshFrom("0.0.0.0/0"));
+    const json = synthJson((s) => SecurityGroup.fromName(s, "default", { name: "default" }).allowSshFrom("0.0.0.0/0"));
     expect(rules(json)[0].security_group_id).toBe("${data.openstack_networking_secgroup_v2.default_Lookup_9BC90DCC.id}");
   });
 
   test("GIVEN a site with an alias WHEN imported THEN the data source uses that site's provider", () => {
     const s = new TerraformStack(Testing.app(), "s");
-    SecurityGroup.fromName(s, "default", "default", new EgiSite(s, "site", { alias: "k" }));
+    SecurityGroup.fromName(s, "default", { name: "default", site: new EgiSite(s, "site", { alias: "k" }) });
     expect(Testing.synth(s)).toHaveDataSourceWithProperties(DataOpenstackNetworkingSecgroupV2, { name: "default", provider: "openstack.k" });
   });
 
   test("GIVEN an empty name WHEN imported THEN the error names the name", () => {
-    expect(() => SecurityGroup.fromName(new TerraformStack(Testing.app(), "s"), "g", " ")).toThrow("SecurityGroup s/g: name is empty; give the name `openstack security group list` shows");
+    expect(() => SecurityGroup.fromName(new TerraformStack(Testing.app(), "s"), "g", { name: " " })).toThrow("SecurityGroup s/g: name is empty; give the name `openstack security group list` shows");
   });
 });
 
@@ -190,8 +190,8 @@ describe("SecurityGroup names at one site", () => {
 
   test("GIVEN the default group imported twice WHEN synthesized THEN nothing clashes", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    SecurityGroup.fromName(stack, "one", "default");
-    SecurityGroup.fromName(stack, "two", "default");
+    SecurityGroup.fromName(stack, "one", { name: "default" });
+    SecurityGroup.fromName(stack, "two", { name: "default" });
     expect(Testing.synth(stack)).toHaveDataSourceWithProperties(DataOpenstackNetworkingSecgroupV2, { name: "default" });
   });
 });

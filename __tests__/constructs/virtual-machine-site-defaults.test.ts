@@ -80,14 +80,14 @@ describe("the server's network when the app names none", () => {
     expect(Object.keys(locals)).toEqual([]);
   });
 
-  test("GIVEN a listed site without defaultNetwork and no credential WHEN synthesized THEN the network is the placeholder and a precondition names Network.siteDefault and the fix", () => {
+  test("GIVEN a listed site without defaultNetwork and no credential WHEN synthesized THEN the network is the placeholder and a precondition names the default network lookup and the fix", () => {
     const { stack } = build(listed("BARE-SITE"), defaultVm);
     const { server, locals } = synth(stack);
     expect(server.network).toEqual([{ name: NETWORK_PLACEHOLDER }]);
     expect(preconditionsOf(server, locals)).toEqual([
       {
         condition: expect.stringMatching(new RegExp(`^\\$\\{local\\.egi_lookup_network_default_[0-9a-f]{8} != "${NETWORK_PLACEHOLDER}"\\}$`)),
-        error_message: `Network.siteDefault in s/vm: the default network (fedcloud select network: external, then shared, then private) was not looked up at synth (not pinned in egi-cdktf.context.json, no Check-in credential), so its id is a placeholder; ${FIX}`,
+        error_message: `VirtualMachine (no network) in s/vm: the default network (fedcloud select network: external, then shared, then private) was not looked up at synth (not pinned in egi-cdktf.context.json, no Check-in credential), so its id is a placeholder; ${FIX}`,
         local: NETWORK_PLACEHOLDER,
       },
     ]);

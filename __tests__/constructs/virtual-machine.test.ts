@@ -82,12 +82,12 @@ describe("VirtualMachine", () => {
     });
   });
 
-  test("GIVEN Network.siteDefault() WHEN synthesized THEN the server has no network block", () => {
-    expect(server((s) => new VirtualMachine(s, "vm", { ...fixed(), network: Network.siteDefault() }))).not.toHaveProperty("network");
+  test("GIVEN no network and a site that names none WHEN synthesized THEN the server has no network block (Nova picks)", () => {
+    expect(server((s) => new VirtualMachine(s, "vm", fixed()))).not.toHaveProperty("network");
   });
 
   test("GIVEN Network.fromName WHEN synthesized THEN the network block references the looked-up network's id", () => {
-    const vm = server((s) => new VirtualMachine(s, "vm", { ...fixed(), network: Network.fromName(s, "net", "private") }));
+    const vm = server((s) => new VirtualMachine(s, "vm", { ...fixed(), network: Network.fromName(s, "net", { name: "private" }) }));
     expect(vm.network).toEqual([{ uuid: "${data.openstack_networking_network_v2.net_Lookup_6740067B.id}" }]);
   });
 
@@ -103,7 +103,7 @@ describe("VirtualMachine", () => {
   test("GIVEN security groups WHEN synthesized THEN security_groups lists their names in order, without default", () => {
     const vm = server((s) => new VirtualMachine(s, "vm", {
       ...fixed(),
-      securityGroups: [SecurityGroup.fromName(s, "ssh", "ssh-from-anywhere"), SecurityGroup.fromName(s, "web", "web")],
+      securityGroups: [SecurityGroup.fromName(s, "ssh", { name: "ssh-from-anywhere" }), SecurityGroup.fromName(s, "web", { name: "web" })],
     }));
     expect(vm.security_groups).toEqual(["ssh-from-anywhere", "web"]);
   });
@@ -165,13 +165,27 @@ describe("VirtualMachine", () => {
     ]);
   });
 
-  test("GIVEN floatingIpPool WHEN synthesized THEN the output <construct path>_floating_ip gives the address", () => {
-    const json = synthJson((s) => new VirtualMachine(s, "vm", { ...fixed(), name: "web", floatingIpPool: "public" }));
+  test("GIVEN floatingIpPool and addOutputs WHEN synthesized THEN the output <construct path>_floating_ip gives the address", () => {
+    const json = synthJson((s) => new VirtualMachine(s, "vm", { ...fixed(), name: "web", floatingIpPool: "public" }).addOutputs());
     expect(json.output.vm_floating_ip).toEqual({ value: "${openstack_networking_floatingip_v2.vm_floating-ip_8619DA5C.address}" });
   });
 
+  test("GIVEN addFloatingIp after addOutputs WHEN synthesized THEN the floating IP output is there too", () => {
+    const json = synthJson((s) => {
+      const vm = new VirtualMachine(s, "vm", fixed());
+      vm.addOutputs();
+      vm.addFloatingIp("public");
+    });
+    expect(Object.keys(json.output).sort()).toEqual(["vm_addresses", "vm_floating_ip", "vm_id"]);
+  });
+
+  test("GIVEN a VM without addOutputs WHEN synthesized THEN the stack has no outputs (they are opt-in)", () => {
+    const json = synthJson((s) => new VirtualMachine(s, "vm", { ...fixed(), floatingIpPool: "public" }));
+    expect(json.output).toBeUndefined();
+  });
+
   test("GIVEN no floatingIpPool WHEN synthesized THEN there is no floating IP, port lookup or floating IP output", () => {
-    const json = synthJson((s) => new VirtualMachine(s, "vm", fixed()));
+    const json = synthJson((s) => new VirtualMachine(s, "vm", fixed()).addOutputs());
     expect(json.resource.openstack_networking_floatingip_v2).toBeUndefined();
     expect(json.data).toBeUndefined();
     expect(Object.keys(json.output).sort()).toEqual(["vm_addresses", "vm_id"]);
@@ -210,17 +224,17 @@ describe("VirtualMachine", () => {
   });
 
   test("GIVEN construct vm with server name web WHEN synthesized THEN the output vm_id gives the server's id", () => {
-    const json = synthJson((s) => new VirtualMachine(s, "vm", { ...fixed(), name: "web" }));
+    const json = synthJson((s) => new VirtualMachine(s, "vm", { ...fixed(), name: "web" }).addOutputs());
     expect(json.output.vm_id).toEqual({ value: "${openstack_compute_instance_v2.vm_server_A6B9FEC7.id}" });
   });
 
   test("GIVEN construct vm WHEN synthesized THEN the output vm_addresses gives the server's network blocks", () => {
-    const json = synthJson((s) => new VirtualMachine(s, "vm", { ...fixed(), name: "web" }));
+    const json = synthJson((s) => new VirtualMachine(s, "vm", { ...fixed(), name: "web" }).addOutputs());
     expect(json.output.vm_addresses).toEqual({ value: "${openstack_compute_instance_v2.vm_server_A6B9FEC7.network}" });
   });
 
   test("GIVEN a construct id with '.' and '-' WHEN synthesized THEN the output names keep '-' and replace '.' with _", () => {
-    const json = synthJson((s) => new VirtualMachine(s, "web-01.test", { ...fixed(), floatingIpPool: "public" }));
+    const json = synthJson((s) => new VirtualMachine(s, "web-01.test", { ...fixed(), floatingIpPool: "public" }).addOutputs());
     expect(Object.keys(json.output).sort()).toEqual(["web-01_test_addresses", "web-01_test_floating_ip", "web-01_test_id"]);
   });
 
@@ -335,14 +349,14 @@ describe("VirtualMachine sharing lookups", () => {
 describe("VirtualMachine output names", () => {
   test("GIVEN the valid server name 1vm WHEN synthesized THEN every output name is a valid Terraform identifier", () => {
     // Terraform refuses `output "1vm_id"` at init: "A name must start with a letter or underscore".
-    const json = synthJson((s) => new VirtualMachine(s, "1vm", fixed()));
+    const json = synthJson((s) => new VirtualMachine(s, "1vm", fixed()).addOutputs());
     expect(Object.keys(json.output).sort()).toEqual(["_1vm_addresses", "_1vm_id"]);
   });
 
   test("GIVEN two VMs named web in different scopes WHEN synthesized THEN both servers' ids are output", () => {
     const json = synthJson((s) => {
-      new VirtualMachine(new Construct(s, "a"), "web", fixed());
-      new VirtualMachine(new Construct(s, "b"), "web", fixed());
+      new VirtualMachine(new Construct(s, "a"), "web", fixed()).addOutputs();
+      new VirtualMachine(new Construct(s, "b"), "web", fixed()).addOutputs();
     });
     expect(json.output.a_web_id.value).toBe("${openstack_compute_instance_v2.a_web_server_7CA36B31.id}");
     expect(json.output.b_web_id.value).toBe("${openstack_compute_instance_v2.b_web_server_F8224E07.id}");
@@ -350,8 +364,8 @@ describe("VirtualMachine output names", () => {
 
   test("GIVEN VMs web-1 and web_1 WHEN synthesized THEN both servers' ids are output under their own names", () => {
     const json = synthJson((s) => {
-      new VirtualMachine(s, "web-1", fixed());
-      new VirtualMachine(s, "web_1", fixed());
+      new VirtualMachine(s, "web-1", fixed()).addOutputs();
+      new VirtualMachine(s, "web_1", fixed()).addOutputs();
     });
     expect(Object.keys(json.output).filter((k) => k.endsWith("_id")).sort()).toEqual(["web-1_id", "web_1_id"]);
   });
@@ -359,9 +373,26 @@ describe("VirtualMachine output names", () => {
   test("GIVEN VMs whose paths sanitise alike WHEN constructed THEN the second fails naming the clash", () => {
     expect(() =>
       synthJson((s) => {
-        new VirtualMachine(s, "web.1", fixed());
-        new VirtualMachine(s, "web_1", fixed());
+        new VirtualMachine(s, "web.1", fixed()).addOutputs();
+        new VirtualMachine(s, "web_1", fixed()).addOutputs();
       }),
-    ).toThrow("VirtualMachine s/web_1: its outputs would be named web_1_id, like another VirtualMachine's in stack s; give one of them another construct id");
+    ).toThrow("VirtualMachine s/web_1: addOutputs would name an output web_1_id, as s/web.1/id is named; give addOutputs another prefix");
+  });
+
+  test("GIVEN a prefix WHEN addOutputs is called THEN the outputs carry that prefix", () => {
+    const json = synthJson((s) => new VirtualMachine(s, "vm", fixed()).addOutputs("head"));
+    expect(Object.keys(json.output).sort()).toEqual(["head_addresses", "head_id"]);
+  });
+
+  test("GIVEN a prefix that is not a Terraform name WHEN addOutputs is called THEN the error names the prefix and the rule", () => {
+    expect(() => new VirtualMachine(newStack(), "vm", fixed()).addOutputs("1st")).toThrow(
+      'VirtualMachine s/vm: addOutputs prefix "1st" is not a Terraform name; use letters, digits, "_" and "-", starting with a letter or "_"',
+    );
+  });
+
+  test("GIVEN addOutputs called once WHEN called again THEN the error says once per server", () => {
+    const vm = new VirtualMachine(newStack(), "vm", fixed());
+    vm.addOutputs();
+    expect(() => vm.addOutputs("other")).toThrow("VirtualMachine s/vm: addOutputs is called once per server");
   });
 });

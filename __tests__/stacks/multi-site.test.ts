@@ -99,7 +99,7 @@ describe("multiSiteVms with two listed sites", () => {
     expect(a.network).toEqual([{ name: "net-a" }]);
     expect(a).not.toHaveProperty("lifecycle");
     expect(b.network).toEqual([{ name: "egi-cdktf-network-not-looked-up" }]);
-    expect(b.lifecycle.precondition.map((p: any) => p.error_message)).toEqual([expect.stringMatching(/^Network\.siteDefault in multi-site-b-example\/vm: the default network /)]);
+    expect(b.lifecycle.precondition.map((p: any) => p.error_message)).toEqual([expect.stringMatching(/^VirtualMachine \(no network\) in multi-site-b-example\/vm: the default network /)]);
   });
 
   test("GIVEN floating IPs by default WHEN synthesized THEN A's comes from its publicNetwork and B's from the pool lookup, guarded by a precondition", () => {

@@ -51,7 +51,7 @@ describe("TerraformExampleStack (the EGI docs' Terraform section)", () => {
     const [image] = Object.keys(json.data.openstack_images_image_v2);
     const [flavor] = Object.keys(json.data.openstack_compute_flavor_v2);
     expect(json.resource.openstack_compute_instance_v2).toEqual({
-      testvm: {
+      testvm_server_95B10406: {
         name: "testvm",
         image_id: `\${data.openstack_images_image_v2.${image}.id}`,
         flavor_id: `\${data.openstack_compute_flavor_v2.${flavor}.id}`,
@@ -62,9 +62,13 @@ describe("TerraformExampleStack (the EGI docs' Terraform section)", () => {
 
   test("GIVEN no props WHEN synthesized THEN the outputs are the docs page's server_id and access_ip_v4", () => {
     expect(JSON.parse(synth()).output).toEqual({
-      server_id: { value: "${openstack_compute_instance_v2.testvm.id}" },
-      access_ip_v4: { value: "${openstack_compute_instance_v2.testvm.access_ip_v4}" },
+      server_id: { value: "${openstack_compute_instance_v2.testvm_server_95B10406.id}" },
+      access_ip_v4: { value: "${openstack_compute_instance_v2.testvm_server_95B10406.access_ip_v4}" },
     });
+  });
+
+  test("GIVEN a server deployed at the page's address by an earlier version WHEN synthesized THEN a moved block carries it to the construct's address", () => {
+    expect(JSON.parse(synth()).moved).toEqual([{ from: "openstack_compute_instance_v2.testvm", to: "openstack_compute_instance_v2.testvm_server_95B10406" }]);
   });
 
   test("GIVEN another appliance, flavor and name WHEN synthesized THEN they are used", () => {
@@ -92,7 +96,7 @@ describe("TerraformExampleStack (the EGI docs' Terraform section)", () => {
 
     const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, "manifest.json"), "utf8"));
     expect(Object.keys(manifest.stacks).sort()).toEqual(["auth-scope", "example", "other"]);
-    const message = "example: the flavor with exactly 1 vCPUs, 2048 MB RAM, 20 GB disk: 2 flavors match: m1.small (f-a), m1.small-b (f-b); use Flavor.fromName or Flavor.fromId to pick one";
+    const message = "example/testvm: the flavor with exactly 1 vCPUs, 2048 MB RAM, 20 GB disk: 2 flavors match: m1.small (f-a), m1.small-b (f-b); use Flavor.fromName or Flavor.fromId to pick one";
     const warnings = (id: string) => (manifest.stacks[id].annotations as Array<{ level: string; message: string }>).filter((a) => a.level === "@cdktf/warn").map((a) => a.message);
     expect(warnings("example")).toEqual([`${message}; terraform plan of this stack stops before reading it`]);
     expect(warnings("other")).toEqual([]);

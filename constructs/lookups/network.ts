@@ -35,13 +35,13 @@ export function chooseFloatingIpPool(networks: readonly NetworkInfo[]): NetworkI
   return external[0];
 }
 
-/** Lookup of the default network's name (`Network.siteDefault()` at a listed site without defaultNetwork). */
+/** Lookup of the default network's name (a VirtualMachine without network at a listed site without defaultNetwork). */
 export const defaultNetworkSpec: LookupSpec<string> = {
   kind: "network-default",
   query: {},
   dummy: "egi-cdktf-network-not-looked-up",
   description: "the default network (fedcloud select network: external, then shared, then private)",
-  source: "Network.siteDefault",
+  source: "VirtualMachine (no network)",
   resolve: async (api: SiteApi) => chooseDefaultNetwork(await api.networks(), api.projectId).name,
 };
 

@@ -143,7 +143,7 @@ describe("SiteApi.networks and the network lookups", () => {
   });
 
   test("GIVEN the lookup specs WHEN read THEN they have their own kinds, placeholders and sources for messages", () => {
-    expect([defaultNetworkSpec.kind, defaultNetworkSpec.dummy, defaultNetworkSpec.source]).toEqual(["network-default", "egi-cdktf-network-not-looked-up", "Network.siteDefault"]);
+    expect([defaultNetworkSpec.kind, defaultNetworkSpec.dummy, defaultNetworkSpec.source]).toEqual(["network-default", "egi-cdktf-network-not-looked-up", "VirtualMachine (no network)"]);
     expect([floatingIpPoolSpec.kind, floatingIpPoolSpec.dummy, floatingIpPoolSpec.source]).toEqual(["network-floating-ip-pool", "egi-cdktf-pool-not-looked-up", "VirtualMachine.addFloatingIp"]);
   });
 });
