@@ -98,8 +98,11 @@ export class EgiSite extends Construct {
   public readonly provider: OpenstackProvider;
   /** Receives the name of the hook's `clouds.yaml` entry; null when the hook did not run. */
   public readonly cloudVariable: TerraformVariable;
-  /** Synth-time lookups at this site (best-fit flavors, newest appliance images, ...). */
-  public readonly lookups: SiteLookups;
+  /**
+   * Synth-time lookups at this site (best-fit flavors, newest appliance images, ...).
+   * @internal
+   */
+  public readonly _lookups: SiteLookups;
   /** Network servers attach to when they name none; see EgiSiteProps.defaultNetwork. */
   public readonly defaultNetwork?: string;
   /** Pool floating IPs come from when none is named; see EgiSiteProps.floatingIpPool. */
@@ -141,7 +144,7 @@ export class EgiSite extends Construct {
    */
   public defaultNetworkFor(scope: Construct): string | undefined {
     if (this.defaultNetwork) return this.defaultNetwork;
-    return listedSites.has(this) ? this.lookups.addString(scope, defaultNetworkSpec) : undefined;
+    return listedSites.has(this) ? this._lookups.addString(scope, defaultNetworkSpec) : undefined;
   }
 
   /**
@@ -150,7 +153,7 @@ export class EgiSite extends Construct {
    */
   public floatingIpPoolFor(scope: Construct): string | undefined {
     if (this.floatingIpPool) return this.floatingIpPool;
-    return listedSites.has(this) ? this.lookups.addString(scope, floatingIpPoolSpec) : undefined;
+    return listedSites.has(this) ? this._lookups.addString(scope, floatingIpPoolSpec) : undefined;
   }
 
   constructor(scope: Construct, id: string, props: EgiSiteProps = {}) {
@@ -194,7 +197,7 @@ export class EgiSite extends Construct {
     });
     // A site by VO is keyed by the VO, before and after its project is pinned: keyed by the pinned
     // project, the next synth would miss what the first one looked up (placeholders offline).
-    this.lookups = new SiteLookups(this, { authUrl: props.authUrl, projectId: props.vo ? `vo:${props.vo}` : projectId, region: props.region });
+    this._lookups = new SiteLookups(this, { authUrl: props.authUrl, projectId: props.vo ? `vo:${props.vo}` : projectId, region: props.region });
     if (props.vo && !projectId) {
       Annotations.of(this).addInfo(`egi-cdktf: the project of VO ${props.vo} at ${props.authUrl} is looked up by the hook (set a Check-in credential), then pinned in egi-cdktf.context.json`);
     }
@@ -213,7 +216,7 @@ export class EgiSite extends Construct {
       },
       caFile: props.caFile,
       region: props.region,
-      prepare: (token) => this.lookups.prepare(token),
+      prepare: (token) => this._lookups.prepare(token),
     });
   }
 

@@ -130,7 +130,7 @@ class DataFlavor extends Flavor {
   /** A check, not a pinned lookup: the site's flavors can change, and the data source reads them at every plan. */
   private checkUnique(scope: Construct, dataSource: DataOpenstackComputeFlavorV2, given?: EgiSite): void {
     const site = siteFor(scope, given, EgiSite.isEgiSite, "Flavor.exact");
-    site.lookups.addCheck(scope, exactFlavorIsUnique(this.exact!, this.description), dataSource);
+    site._lookups.addCheck(scope, exactFlavorIsUnique(this.exact!, this.description), dataSource);
   }
 }
 
@@ -141,7 +141,7 @@ class BestFitFlavor extends Flavor {
 
   public bind(scope: Construct, given?: EgiSite): IFlavor {
     const site = siteFor(scope, given, EgiSite.isEgiSite, "Flavor.bestFit");
-    const flavorId = site.lookups.addString(scope, bestFitFlavor(this.req));
+    const flavorId = site._lookups.addString(scope, bestFitFlavor(this.req));
     return { flavorId };
   }
 }

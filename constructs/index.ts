@@ -7,18 +7,18 @@
  * and the checks behind one-line errors (`site-names.ts`, `describe-value.ts`).
  *
  * ESCAPE HATCH: anything not wrapped here (server groups, routers, load balancers, DNS, ...) is
- * written with the generated provider classes. Import them one module per resource, from
- * `.gen/providers/openstack/<resource>`, for example
+ * written with the generated provider classes, one module per resource. From the package:
  *
- *     import { ComputeServergroupV2 } from "../.gen/providers/openstack/compute-servergroup-v2";
+ *     import { ComputeServergroupV2 } from "egi-fedcloud-cdktf/providers/openstack/compute-servergroup-v2";
  *
- *     const group = new ComputeServergroupV2(stack, "workers", { name: "workers", policies: ["anti-affinity"] });
+ * (inside this repository: `../.gen/providers/openstack/<resource>`). The generated barrel, with all
+ * ~170 resources and data sources, should not be imported: loading and type-checking one resource
+ * module is fast, the whole provider is not. Pass `provider: site.provider` to such a resource
+ * when its `EgiSite` has an `alias`. For an attribute a construct does not expose, reach its
+ * generated resource instead (`vm.instance`, `volume.resource`, ...) and use `addOverride`.
  *
- * They are NOT re-exported here, and the generated barrel (`.gen/providers/openstack`, with all
- * ~170 resources and data sources) should not be imported either: loading and type-checking one
- * resource module is fast, the whole provider is not. Pass `provider: site.provider` to such a
- * resource when its `EgiSite` has an `alias`. For an attribute a construct does not expose, reach
- * its generated resource instead (`vm.instance`, `volume.resource`, ...) and use `addOverride`.
+ * The binding modules whose classes the constructs expose (`site.provider`, `vm.instance`, ...) are
+ * exported below as namespaces, as jsii requires, so that Python and other languages can name them.
  */
 
 // Sites: the provider, authenticated with a Check-in or OS_TOKEN Keystone token.
@@ -50,7 +50,17 @@ export {
 } from "./cloud-config";
 
 // Team state: the stack's Terraform state in PostgreSQL, with locking (connection from PG_CONN_STR).
-export { TeamState, PG_CONN_STR_ENV, type PostgresTeamStateProps } from "./team-state";
+export { TeamState, type PostgresTeamStateProps } from "./team-state";
 
 // Synth-time lookups pinned in egi-cdktf.context.json.
-export { ContextFile, CONTEXT_FILE } from "./lookups/context-file";
+export { ContextFile } from "./lookups/context-file";
+
+// The generated bindings of the resources the constructs expose (`site.provider`, `vm.instance`, ...).
+export * as provider from "../.gen/providers/openstack/provider";
+export * as blockstorageVolumeV3 from "../.gen/providers/openstack/blockstorage-volume-v3";
+export * as computeInstanceV2 from "../.gen/providers/openstack/compute-instance-v2";
+export * as computeKeypairV2 from "../.gen/providers/openstack/compute-keypair-v2";
+export * as computeVolumeAttachV2 from "../.gen/providers/openstack/compute-volume-attach-v2";
+export * as networkingFloatingipV2 from "../.gen/providers/openstack/networking-floatingip-v2";
+export * as networkingFloatingipAssociateV2 from "../.gen/providers/openstack/networking-floatingip-associate-v2";
+export * as networkingSecgroupV2 from "../.gen/providers/openstack/networking-secgroup-v2";

@@ -193,6 +193,6 @@ class LookupImage extends MachineImage {
 
   public bind(scope: Construct, given?: EgiSite): IImage {
     const site = siteFor(scope, given, EgiSite.isEgiSite, "MachineImage lookup");
-    return { imageId: site.lookups.addString(scope, newestImage(this.question)) };
+    return { imageId: site._lookups.addString(scope, newestImage(this.question)) };
   }
 }

@@ -101,7 +101,7 @@ abstract class SecurityGroupBase extends Construct implements ISecurityGroup {
   /** The rules added so far, by construct id. */
   private readonly rules = new Map<string, NetworkingSecgroupRuleV2>();
 
-  protected constructor(scope: Construct, id: string, private readonly givenSite: EgiSite | undefined, private readonly className: string) {
+  protected constructor(scope: Construct, id: string, private readonly className: string, private readonly givenSite?: EgiSite) {
     super(scope, id);
   }
 
@@ -185,7 +185,7 @@ export class SecurityGroup extends SecurityGroupBase {
   public readonly resource: NetworkingSecgroupV2;
 
   constructor(scope: Construct, id: string, props: SecurityGroupProps = {}) {
-    super(scope, id, props.site, "SecurityGroup");
+    super(scope, id, "SecurityGroup", props.site);
     const name = props.name ?? this.node.path.replace(/[^A-Za-z0-9_.-]+/g, "-");
     if (!Token.isUnresolved(name) && (name.trim() === "" || name.length > 255)) {
       throw new Error(`SecurityGroup ${this.node.path}: name "${name}" must be 1 to 255 characters; give another name`);
@@ -210,7 +210,7 @@ class ImportedSecurityGroup extends SecurityGroupBase {
   public readonly securityGroupName: string;
 
   constructor(scope: Construct, id: string, { name, site }: SecurityGroupFromNameProps) {
-    super(scope, id, site, "SecurityGroup");
+    super(scope, id, "SecurityGroup", site);
     if (!Token.isUnresolved(name) && (typeof name !== "string" || name.trim() === "")) {
       throw new Error(`SecurityGroup ${this.node.path}: name is empty; give the name \`openstack security group list\` shows, e.g. "default"`);
     }

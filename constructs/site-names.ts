@@ -113,7 +113,7 @@ class UniqueSiteNames implements IAspect {
       if (!this.defaultSites.has(stack)) this.defaultSites.set(stack, defaultSiteOf(stack, EgiSite.isEgiSite));
       site = this.defaultSites.get(stack);
     }
-    const { authUrl, projectId, region } = resolvedIdentity(site?.lookups.identity ?? {});
+    const { authUrl, projectId, region } = resolvedIdentity(site?._lookups.identity ?? {});
     return claim.kind.scope === "user" ? `${authUrl}|${region}` : `${authUrl}|${projectId}|${region}`;
   }
 }

@@ -50,6 +50,9 @@ const schemasByApp = new WeakMap<Construct, Map<string, string>>();
  * ```
  */
 export class TeamState {
+  /** The variable terraform's `pg` backend reads the state database's connection string from. */
+  public static readonly PG_CONN_STR_ENV = PG_CONN_STR_ENV;
+
   /**
    * Keep `stack`'s state in PostgreSQL (terraform's `pg` backend), in its own schema. The stack
    * must not have another backend.

@@ -90,7 +90,7 @@ const label = (kind: string, thing: unknown, name: string | undefined): string =
 function checkSameSite(vm: Construct, vmSite: EgiSite | undefined, what: string, thingSite: EgiSite | undefined): void {
   if (!thingSite || !vmSite || thingSite === vmSite) return;
   const sameStack = TerraformStack.of(thingSite) === TerraformStack.of(vmSite);
-  if (!sameStack && JSON.stringify(resolvedIdentity(thingSite.lookups.identity)) === JSON.stringify(resolvedIdentity(vmSite.lookups.identity))) return;
+  if (!sameStack && JSON.stringify(resolvedIdentity(thingSite._lookups.identity)) === JSON.stringify(resolvedIdentity(vmSite._lookups.identity))) return;
   throw new Error(`VirtualMachine ${vm.node.path}: ${what} is at site ${thingSite.node.path}, the server at site ${vmSite.node.path}; create it with the server's site (site: ...), one per site`);
 }
 

@@ -115,7 +115,7 @@ describe("EgiSite.fromSiteName with a VO the list gives no project for", () => {
 
   test("GIVEN nothing pinned WHEN the lookups' identity is read THEN they are keyed by vo:<vo> at the site's URL and region", () => {
     const site = EgiSite.fromSiteName(newStack(), "site", { site: "IFCA-LCG2", vo: VO });
-    expect(site.lookups.identity).toEqual({ authUrl: IFCA_URL, projectId: `vo:${VO}`, region: "RegionOne" });
+    expect(site._lookups.identity).toEqual({ authUrl: IFCA_URL, projectId: `vo:${VO}`, region: "RegionOne" });
   });
 
   test("GIVEN a lookup answer pinned under vo:<vo> WHEN the site's default network is resolved THEN it is the pinned answer", () => {
@@ -133,7 +133,7 @@ describe("EgiSite.fromSiteName with a VO the list gives no project for", () => {
     expect(JSON.parse(Testing.synth(stack)).provider.openstack[0]).toMatchObject({ auth_url: IFCA_URL, tenant_id: "pinned-proj-1" });
     expect(tokenRequests(app)[0]).toMatchObject({ projectId: "pinned-proj-1", vo: undefined });
     // Keyed by the VO before and after the pin, so answers looked up before the pin stay found.
-    expect(site.lookups.identity.projectId).toBe(`vo:${VO}`);
+    expect(site._lookups.identity.projectId).toBe(`vo:${VO}`);
     expect(annotations(stack, "@cdktf/info")).toEqual([]);
   });
 

@@ -104,7 +104,7 @@ describe("Flavor.exact check at the site", () => {
   test("GIVEN Flavor.exact and no Check-in credential WHEN prepared THEN nothing warns, no context file is written and the precondition holds", async () => {
     const { stack, site, file } = stackWithContext();
     Flavor.exact(SPEC).bind(stack);
-    await site.lookups.prepare(undefined);
+    await site._lookups.prepare(undefined);
     expect(warnings(stack)).toEqual([]);
     expect(fs.existsSync(file)).toBe(false);
     expect(flavorCheck(JSON.parse(Testing.synth(stack)))).toMatchObject({ local: "passed", error_message: "passed" });
@@ -113,7 +113,7 @@ describe("Flavor.exact check at the site", () => {
   test("GIVEN Flavor.exact and a site with one matching flavor WHEN prepared with a token THEN nothing is pinned, nothing warns and the precondition's local is passed", async () => {
     const { stack, site, file } = stackWithContext();
     Flavor.exact(SPEC).bind(stack);
-    await site.lookups.prepare(fakeSiteToken([small, medium]).token);
+    await site._lookups.prepare(fakeSiteToken([small, medium]).token);
     expect(fs.existsSync(file)).toBe(false);
     const { annotations, json } = fullSynth(stack);
     expect(annotations.filter((a) => a.level === "@cdktf/warn")).toEqual([]);
@@ -124,15 +124,15 @@ describe("Flavor.exact check at the site", () => {
     const { stack, site } = stackWithContext();
     Flavor.exact(SPEC).bind(stack);
     const { token, calls } = fakeSiteToken([small]);
-    await site.lookups.prepare(token);
-    await site.lookups.prepare(token);
+    await site._lookups.prepare(token);
+    await site._lookups.prepare(token);
     expect(calls.filter((u) => u.includes("/flavors/detail"))).toHaveLength(2);
   });
 
   test("GIVEN a site with two flavors of the exact size WHEN prepared with a token THEN prepare resolves, synth warns naming both and the flavor data source gets a failing precondition with the same message", async () => {
     const { stack, site } = stackWithContext();
     Flavor.exact(SPEC).bind(stack);
-    await expect(site.lookups.prepare(fakeSiteToken([small, smallB, medium]).token)).resolves.toBeUndefined();
+    await expect(site._lookups.prepare(fakeSiteToken([small, smallB, medium]).token)).resolves.toBeUndefined();
     const { annotations, json } = fullSynth(stack);
     expect(annotations).toEqual([{ constructPath: "s", level: "@cdktf/warn", message: `${TWO_MATCH}; terraform plan of this stack stops before reading it` }]);
     expect(flavorCheck(json)).toEqual({ condition: expect.stringMatching(/^\$\{local\.egi_check_flavor_exact_[0-9a-f]{8} == "passed"\}$/), error_message: TWO_MATCH, local: "failed" });
@@ -141,7 +141,7 @@ describe("Flavor.exact check at the site", () => {
   test("GIVEN a site with no flavor of the exact size WHEN prepared with a token THEN the warning and the precondition list the site's flavors and the fix", async () => {
     const { stack, site } = stackWithContext();
     Flavor.exact(SPEC).bind(stack);
-    await site.lookups.prepare(fakeSiteToken([medium]).token);
+    await site._lookups.prepare(fakeSiteToken([medium]).token);
     const message = "s: the flavor with exactly 1 vCPUs, 2048 MB RAM, 20 GB disk: no flavor matches; the site has m1.medium (2 vCPU, 4096 MB, 40 GB): use Flavor.bestFit or Flavor.fromName";
     expect(warnings(stack)).toEqual([`${message}; terraform plan of this stack stops before reading it`]);
     expect(flavorCheck(JSON.parse(Testing.synth(stack)))).toMatchObject({ error_message: message, local: "failed" });
@@ -150,16 +150,16 @@ describe("Flavor.exact check at the site", () => {
   test("GIVEN a failed check WHEN prepared again and the duplicate is gone THEN the precondition holds again", async () => {
     const { stack, site } = stackWithContext();
     Flavor.exact(SPEC).bind(stack);
-    await site.lookups.prepare(fakeSiteToken([small, smallB]).token);
+    await site._lookups.prepare(fakeSiteToken([small, smallB]).token);
     expect(flavorCheck(JSON.parse(Testing.synth(stack)))).toMatchObject({ local: "failed" });
-    await site.lookups.prepare(fakeSiteToken([small]).token);
+    await site._lookups.prepare(fakeSiteToken([small]).token);
     expect(flavorCheck(JSON.parse(Testing.synth(stack)))).toMatchObject({ local: "passed", error_message: "passed" });
   });
 
   test("GIVEN a flavor name with ${ and %{ WHEN the check fails THEN the precondition's message keeps them literal for terraform's template syntax", async () => {
     const { stack, site } = stackWithContext();
     Flavor.exact(SPEC).bind(stack);
-    await site.lookups.prepare(fakeSiteToken([small, { ...smallB, name: "odd-${x}-%{y}" }]).token);
+    await site._lookups.prepare(fakeSiteToken([small, { ...smallB, name: "odd-${x}-%{y}" }]).token);
     expect(flavorCheck(JSON.parse(Testing.synth(stack))).error_message).toContain("odd-$${x}-%%{y} (f-small-b)");
   });
 
@@ -167,7 +167,7 @@ describe("Flavor.exact check at the site", () => {
     const { stack, site } = stackWithContext();
     Flavor.exact(SPEC).bind(stack);
     Flavor.exact(SPEC).bind(stack);
-    await site.lookups.prepare(fakeSiteToken([small, smallB]).token);
+    await site._lookups.prepare(fakeSiteToken([small, smallB]).token);
     const json = JSON.parse(Testing.synth(stack));
     expect(Object.values(json.data.openstack_compute_flavor_v2).map((d) => (d as FlavorData).lifecycle?.precondition)).toEqual([[expect.objectContaining({ error_message: TWO_MATCH })]]);
     expect(Object.keys(json.locals)).toHaveLength(1);
@@ -178,7 +178,7 @@ describe("Flavor.exact check at the site", () => {
     const pinned = 'flavor-exact:{"diskGb":20,"ramMb":2048,"vcpus":1}@https://k.example.org:5000|p1|';
     const { stack, site } = stackWithContext({ [pinned]: "f-small" });
     Flavor.exact(SPEC).bind(stack);
-    await site.lookups.prepare(fakeSiteToken([small, smallB]).token);
+    await site._lookups.prepare(fakeSiteToken([small, smallB]).token);
     expect(warnings(stack)).toEqual([`${TWO_MATCH}; terraform plan of this stack stops before reading it`]);
     expect(flavorCheck(JSON.parse(Testing.synth(stack)))).toMatchObject({ error_message: TWO_MATCH, local: "failed" });
   });
@@ -190,7 +190,7 @@ describe("Flavor.bestFit", () => {
   test("GIVEN the answer pinned in the context file WHEN synthesized THEN the server gets that flavor id and no warning", async () => {
     const { stack, site } = stackWithContext({ [key]: "flavor-medium-id" });
     const flavor = Flavor.bestFit({ minVcpus: 2, minRamMb: 3000, minDiskGb: 20 }).bind(stack);
-    await site.lookups.prepare(undefined);
+    await site._lookups.prepare(undefined);
     expect(resolved(stack, flavor.flavorId)).toBe("flavor-medium-id");
     expect(stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn"))).toEqual([]);
   });
@@ -198,7 +198,7 @@ describe("Flavor.bestFit", () => {
   test("GIVEN an empty context file and no token WHEN prepared THEN the placeholder is used and a warning names the file and the fix", async () => {
     const { stack, site, file } = stackWithContext();
     const flavor = Flavor.bestFit({ minVcpus: 2, minRamMb: 3000, minDiskGb: 20 }).bind(stack);
-    await site.lookups.prepare(undefined);
+    await site._lookups.prepare(undefined);
     expect(resolved(stack, flavor.flavorId)).toBe(ContextFile.PLACEHOLDER_ID);
     const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data));
     expect(warnings).toEqual([

@@ -1,5 +1,7 @@
 import { App, LocalBackend, TerraformStack, Testing } from "cdktf";
-import { PG_CONN_STR_ENV, TeamState } from "../../constructs";
+import { TeamState } from "../../constructs";
+
+const PG_CONN_STR_ENV = TeamState.PG_CONN_STR_ENV;
 
 const SECRET = "s3cr3t-pg-password-do-not-print";
 

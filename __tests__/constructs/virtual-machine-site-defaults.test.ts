@@ -258,7 +258,7 @@ describe("the lookups answered by the hook's prepare with a stand-in token", () 
   test("GIVEN a listed site without defaults and Neutron's list WHEN prepared THEN the default network and the pool are looked up in the site's region, pinned, and the server uses them", async () => {
     const { stack, site } = build(listed("BARE-SITE"), (s) => void new VirtualMachine(s, "vm", fixed()).addFloatingIp());
     const { token, calls } = neutronToken(NEUTRON);
-    await site!.lookups.prepare(token);
+    await site!._lookups.prepare(token);
 
     expect(calls.length).toBeGreaterThan(0);
     expect([...new Set(calls)]).toEqual(["https://neutron-r2.example.org/v2.0/networks"]);
@@ -274,11 +274,11 @@ describe("the lookups answered by the hook's prepare with a stand-in token", () 
 
   test("GIVEN the answers pinned by a first prepare WHEN a new app is synthesized without a credential THEN it uses them and asks nothing", async () => {
     const first = build(listed("BARE-SITE"), defaultVm);
-    await first.site!.lookups.prepare(neutronToken(NEUTRON).token);
+    await first.site!._lookups.prepare(neutronToken(NEUTRON).token);
 
     const { stack, site } = build(listed("BARE-SITE"), defaultVm);
     const { token, calls } = neutronToken([]);
-    await site!.lookups.prepare(token);
+    await site!._lookups.prepare(token);
     expect(calls).toEqual([]);
     expect(synth(stack).server.network).toEqual([{ name: "vo-private" }]);
   });
@@ -289,7 +289,7 @@ describe("the lookups answered by the hook's prepare with a stand-in token", () 
       { id: "a", name: "shared-a", shared: true, project_id: "admin" },
       { id: "b", name: "shared-b", shared: true, project_id: "admin" },
     ];
-    await expect(site!.lookups.prepare(neutronToken(tie).token)).rejects.toThrow(
+    await expect(site!._lookups.prepare(neutronToken(tie).token)).rejects.toThrow(
       "s/vm: the default network (fedcloud select network: external, then shared, then private): 2 networks could be the default (shared-a (shared), shared-b (shared)); name one with defaultNetwork in egi-cdktf.sites.json, or pass network: Network.fromName(...)",
     );
     expect(fs.existsSync(env.contextFile)).toBe(false);
@@ -298,13 +298,13 @@ describe("the lookups answered by the hook's prepare with a stand-in token", () 
   test("GIVEN a listed site with defaultNetwork and publicNetwork WHEN prepared THEN Neutron is not asked", async () => {
     const { site } = build(listed("FULL-SITE"), (s) => void new VirtualMachine(s, "vm", fixed()).addFloatingIp());
     const { token, calls } = neutronToken(NEUTRON);
-    await site!.lookups.prepare(token);
+    await site!._lookups.prepare(token);
     expect(calls).toEqual([]);
   });
 
   test("GIVEN no credential WHEN prepared THEN the VM gets a warning naming the lookup and the context file", async () => {
     const { stack, site } = build(listed("BARE-SITE"), defaultVm);
-    await site!.lookups.prepare(undefined);
+    await site!._lookups.prepare(undefined);
     const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => `${c.node.path}: ${m.data}`));
     expect(warnings).toEqual([
       `s/vm: the default network (fedcloud select network: external, then shared, then private): not in ${env.contextFile} and no Check-in credential to look it up; its id is a placeholder and terraform plan stops at the server's precondition until it is known: ${FIX.replace("egi-cdktf.context.json", env.contextFile)}`,

@@ -91,7 +91,7 @@ describe("TerraformExampleStack (the EGI docs' Terraform section)", () => {
       { id: "f-m", name: "m1.medium", vcpus: 2, ram: 4096, disk: 40 },
     ]);
     // What synthWithEgiTokens does with a Check-in credential: prepare every site, then synth the app.
-    for (const s of [stack, other]) await (s.node.findChild("site") as EgiSite).lookups.prepare(token);
+    for (const s of [stack, other]) await (s.node.findChild("site") as EgiSite)._lookups.prepare(token);
     expect(() => app.synth()).not.toThrow();
 
     const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, "manifest.json"), "utf8"));

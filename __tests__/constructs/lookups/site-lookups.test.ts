@@ -111,7 +111,7 @@ describe("a server whose image or flavor comes from an unanswered synth-time loo
 
   test("GIVEN nothing pinned and no credential WHEN prepared THEN the warning says plan stops at the server's precondition and gives the fix", async () => {
     const { stack, site } = vmStack({ flavor: bestFit() });
-    await site.lookups.prepare(undefined);
+    await site._lookups.prepare(undefined);
     const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data));
     expect(warnings).toEqual([
       `the smallest flavor with at least 1 vCPUs, 2048 MB RAM, 20 GB disk: not in ${contextFile} and no Check-in credential to look it up; its id is a placeholder and terraform plan stops at the server's precondition until it is known: ${FIX.replace("egi-cdktf.context.json", contextFile)}`,
@@ -165,7 +165,7 @@ describe("a Flavor.exact check with the real terraform (offline)", () => {
     new KeyPair(stack, "key", { publicKey: ED25519, name: "k" });
     new SecurityGroup(stack, "sg", { name: "sg" });
     vm.attachNewVolume("data", { sizeGb: 1 });
-    await site.lookups.prepare(fakeSiteToken(flavors).token);
+    await site._lookups.prepare(fakeSiteToken(flavors).token);
     const dir = path.join(Testing.fullSynth(stack), "stacks", "s");
     expect(initAndValidate(dir)).toMatchObject({ valid: true, diagnostics: [] });
     return dir;
