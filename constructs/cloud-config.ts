@@ -181,12 +181,14 @@ export interface LocalWriteFileOptions {
 }
 
 /**
- * Helpers that build `WriteFile` entries.
+ * Helpers that build `WriteFile` entries: files cloud-init writes at first boot, the docs page's
+ * `openstack server create --file remote=local`.
  */
 export class WriteFiles {
   /**
-   * The docs page's `--file remote=local`: reads `localPath` now (at synth time). UTF-8 text is
+   * The docs page's `openstack server create --file remote=local`: reads `localPath` now (at synth time). UTF-8 text is
    * written as is; binary or non-UTF-8 content is base64-encoded (`encoding: b64`).
+   * @param options permissions, owner, compression; by default none of them (cloud-init's defaults)
    * @throws Error naming the file when it cannot be read
    */
   public static fromLocalFile(localPath: string, remotePath: string, options: LocalWriteFileOptions = {}): WriteFile {

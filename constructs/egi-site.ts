@@ -11,6 +11,7 @@ import { announceSite, defaultSiteOf, SiteLookups } from "./lookups/site-lookups
 /** Sites made by `fromSiteName`: without defaultNetwork / publicNetwork they choose as fedcloud does. */
 const listedSites = new WeakSet<EgiSite>();
 
+/** Where an `EgiSite` is: Keystone, project, region, CA; each unset one comes from OS_* as on the docs page. */
 export interface EgiSiteProps {
   /**
    * The site's Keystone URL, e.g. `https://keystone.example.org:5000/v3`.
@@ -92,6 +93,9 @@ export const projectForVoKey = (authUrl: string, vo: string): string => `project
  * a `clouds.yaml` linked into the stack folder from the 0600 token cache, so no secret is ever in
  * cdk.tf.json, a saved plan or the state. Without one, the `cloud` variable stays null and the
  * provider reads `OS_TOKEN`, `OS_AUTH_URL` and `OS_PROJECT_ID` as on the docs page.
+ *
+ * Equivalent to `eval $(fedcloud site env --site SITE --vo VO)` and
+ * `export OS_TOKEN=$(fedcloud openstack --site SITE --vo VO token issue -c id -f value)`.
  */
 export class EgiSite extends Construct {
   /** The provider to pass as `provider:` to resources when `alias` is set. */
@@ -150,12 +154,16 @@ export class EgiSite extends Construct {
   /**
    * Name of the pool a floating IP comes from when none is named: `floatingIpPool`; at a site from
    * the site list without one, its one external network (a synth-time lookup, pinned); else undefined.
+   * Replaces picking one from `openstack network list --external`.
    */
   public floatingIpPoolFor(scope: Construct): string | undefined {
     if (this.floatingIpPool) return this.floatingIpPool;
     return listedSites.has(this) ? this._lookups.addString(scope, floatingIpPoolSpec) : undefined;
   }
 
+  /**
+   * @param props the site's Keystone, project, region and CA; by default (`{}`) all of them come from OS_* as on the docs page
+   */
   constructor(scope: Construct, id: string, props: EgiSiteProps = {}) {
     super(scope, id);
     announceSite(this);

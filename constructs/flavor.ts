@@ -6,9 +6,11 @@ import { sharedDataSource, siteFor } from "./lookups/site-lookups";
 
 /** A flavor bound to a stack: what a server needs. */
 export interface IFlavor {
+  /** The flavor's id (a data source's attribute, a pinned lookup answer, or a given id). */
   readonly flavorId: string;
 }
 
+/** A flavor's exact size, as the docs page's Terraform example selects it: what `Flavor.exact` takes. */
 export interface ExactFlavorSpec {
   /** vCPUs, at least 1. */
   readonly vcpus: number;
@@ -21,12 +23,13 @@ export interface ExactFlavorSpec {
   readonly diskGb: number;
 }
 
+/** The least a flavor must have: what `Flavor.bestFit` takes (`fedcloud select flavor` with `--vcpus`, `--ram`, `--disk`, `--gpus`). */
 export interface FlavorRequirements {
-  /** @default 1 */
+  /** vCPUs, at least 1. @default 1 */
   readonly minVcpus?: number;
   /** RAM in MB (2048 for 2 GB): 0, or at least 128 (smaller values are taken for GB and refused). @default 0 */
   readonly minRamMb?: number;
-  /** @default 0 */
+  /** Root disk in GB. @default 0 */
   readonly minDiskGb?: number;
   /** GPUs, from the flavor's `Accelerator:Number` extra spec. @default 0 */
   readonly gpus?: number;
@@ -34,7 +37,8 @@ export interface FlavorRequirements {
 
 /**
  * Which flavor a server gets. Choose with a static factory; `VirtualMachine` binds it.
- * Flavors with the same spec in one stack share one data source or lookup.
+ * Flavors with the same spec in one stack share one data source or lookup. Replaces the flavor
+ * hunt in `openstack flavor list`.
  */
 export abstract class Flavor {
   /** A flavor id as `openstack flavor list` shows it. */
@@ -42,7 +46,7 @@ export abstract class Flavor {
     return new FixedFlavor(flavorId);
   }
 
-  /** The flavor with this name (plan-time data source), e.g. `m1.small`. */
+  /** The flavor with this name (plan-time data source), e.g. `m1.small`. Equivalent to `openstack flavor show NAME`. */
   public static fromName(name: string): Flavor {
     if (!name.trim()) throw new Error("Flavor.fromName: name is empty; give a name from `openstack flavor list`");
     return new DataFlavor({ name }, `named ${name}`);
@@ -57,7 +61,7 @@ export abstract class Flavor {
    *
    * `ramMb` and `diskGb` must not be 0: the provider's data source ignores zero-valued filters, so
    * it would match flavors of any size. Use `Flavor.fromName` or `Flavor.fromId` for zero-disk
-   * (boot-from-volume) flavors.
+   * (boot-from-volume) flavors. Replaces finding the row of that size in `openstack flavor list`.
    */
   public static exact(spec: ExactFlavorSpec): Flavor {
     for (const prop of ["vcpus", "ramMb", "diskGb"] as const) checkCount(`Flavor.exact: ${prop}`, spec[prop], prop === "vcpus" ? 1 : 0);
@@ -85,7 +89,10 @@ export abstract class Flavor {
     return new BestFitFlavor(spec);
   }
 
-  /** Create (or reuse) what this choice needs in `scope`'s stack. */
+  /**
+   * Create (or reuse) what this choice needs in `scope`'s stack. `VirtualMachine` calls it.
+   * @param site where to look the flavor up; by default `EgiSite.of(scope)`, else the stack's default provider
+   */
   public abstract bind(scope: Construct, site?: EgiSite): IFlavor;
 }
 

@@ -4,6 +4,7 @@ import { NetworkingFloatingipAssociateV2 } from "../.gen/providers/openstack/net
 import { NetworkingFloatingipV2 } from "../.gen/providers/openstack/networking-floatingip-v2";
 import { EgiSite } from "./egi-site";
 
+/** A floating IP: its pool, the port it goes to, and the site. */
 export interface FloatingIpProps {
   /**
    * The external network the address comes from, by name, e.g. "public"

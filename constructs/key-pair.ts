@@ -19,6 +19,7 @@ export interface IKeyPair {
   readonly site?: EgiSite;
 }
 
+/** A key pair from your public key: its name, the key (inline or a file) and the site. */
 export interface KeyPairProps {
   /**
    * The key pair's name in Nova (letters, digits, `-`, `_` and spaces; at most 255 characters).
@@ -45,6 +46,7 @@ export interface KeyPairProps {
   readonly site?: EgiSite;
 }
 
+/** A key pair whose keys the provider generates (`KeyPair.generated`): its name, the site and the acknowledgement. */
 export interface GeneratedKeyPairProps {
   /**
    * Must be `true`: you accept that the private key is stored, unencrypted, in the Terraform state.
@@ -119,6 +121,9 @@ export class KeyPair extends Construct implements IKeyPair {
   public readonly resource: ComputeKeypairV2;
   private readonly givenSite?: EgiSite;
 
+  /**
+   * @param props name, public key (or file) and site; by default (`{}`) ~/.ssh/id_rsa.pub under a name from the construct path
+   */
   constructor(scope: Construct, id: string, props: KeyPairProps = {}) {
     super(scope, id);
     const generate = (props as { [GENERATE]?: boolean })[GENERATE] === true;

@@ -6,6 +6,7 @@ import { sharedDataSource, siteFor } from "./lookups/site-lookups";
 
 /** An image bound to a stack: what a server boots. */
 export interface IImage {
+  /** The image's id (a data source's attribute, a pinned lookup answer, or a given id). */
   readonly imageId: string;
 }
 
@@ -56,7 +57,8 @@ function parseAppDbUri(given: string, method: string, requireVersion: boolean, n
  * Which image a server boots. Choose with a static factory; `VirtualMachine` binds it. Images with
  * the same query in one stack share one data source or lookup. Data sources carry a postcondition
  * on the image actually returned: the provider ignores `properties` when its other filters already
- * return one image, and a wrong image must never be used silently.
+ * return one image, and a wrong image must never be used silently. Replaces the image hunt in
+ * `openstack image list --long`.
  */
 export abstract class MachineImage {
   /** An image id, as `openstack image list` shows it. */
@@ -70,7 +72,8 @@ export abstract class MachineImage {
    * data source), as the docs page's Terraform example selects it. The URI names one version:
    * `https://<host>/store/vo/image/<uuid>:<version>/`, as the appliance's AppDB page shows it.
    * Surrounding whitespace is trimmed, and a missing trailing "/" is added, because EGI's Glance
-   * `APPLIANCE_MPURI` values end with one.
+   * `APPLIANCE_MPURI` values end with one. Equivalent to
+   * `openstack image list --property APPLIANCE_MPURI=<uri> --sort created_at:desc`, first row.
    * @throws Error naming what is wrong (no scheme, http, no host, another path, no version) with an example
    */
   public static fromApplianceMpuri(mpuri: string): MachineImage {
@@ -102,7 +105,11 @@ export abstract class MachineImage {
     });
   }
 
-  /** The most recent EGI Artefact Registry image with these properties (plan-time data source). */
+  /**
+   * The most recent EGI Artefact Registry image with these properties (plan-time data source).
+   * Equivalent to `openstack image list --property os_distro=ubuntu --property os_version=22.04
+   * --property image_list=egi_vm_images --sort created_at:desc`, first row.
+   */
   public static fromRegistry(query: RegistryImageQuery): MachineImage {
     if (!query.osDistro?.trim()) throw new Error("MachineImage.fromRegistry: osDistro is required, e.g. ubuntu or alma");
     const properties: Record<string, string> = { os_distro: query.osDistro, image_list: query.imageList ?? "egi_vm_images" };
@@ -115,7 +122,8 @@ export abstract class MachineImage {
    * The newest image whose `APPLIANCE_ATTRIBUTES` carry this `eu.egi.cloud.image_ref`
    * (e.g. `egi_vm_images/ubuntu:22.04`): looked up at synth, as the ref sits inside a JSON property,
    * and pinned in egi-cdktf.context.json. While it is unknown (no pin, no Check-in credential) the
-   * id is a placeholder, and a `VirtualMachine` using it fails at `terraform plan`.
+   * id is a placeholder, and a `VirtualMachine` using it fails at `terraform plan`. Replaces reading
+   * `openstack image list --long` for the ref in `APPLIANCE_ATTRIBUTES`.
    */
   public static fromRegistryRef(imageRef: string): MachineImage {
     if (!/^[\w.-]+\/[\w.-]+:[\w.-]+$/.test(imageRef)) throw new Error(`MachineImage.fromRegistryRef: "${imageRef}" is not like egi_vm_images/ubuntu:22.04`);
@@ -134,18 +142,27 @@ export abstract class MachineImage {
     });
   }
 
-  /** The image with exactly this name (plan-time data source; fails when several have it), e.g. a snapshot. */
+  /**
+   * The image with exactly this name (plan-time data source; fails when several have it), e.g. a
+   * snapshot. Equivalent to `openstack image show NAME`.
+   */
   public static fromName(name: string): MachineImage {
     if (!name.trim()) throw new Error("MachineImage.fromName: name is empty");
     return new DataImage({ name }, [], `self.name == ${JSON.stringify(name)}`);
   }
 
-  /** The most recent image whose name matches this RE2 regular expression (plan-time data source). */
+  /**
+   * The most recent image whose name matches this RE2 regular expression (plan-time data source).
+   * Equivalent to `openstack image list --sort created_at:desc` filtered by name.
+   */
   public static fromNameRegex(regex: string): MachineImage {
     return new DataImage({ nameRegex: regex, mostRecent: true }, [], `can(regex(${JSON.stringify(regex)}, self.name))`);
   }
 
-  /** Create (or reuse) what this choice needs in `scope`'s stack. */
+  /**
+   * Create (or reuse) what this choice needs in `scope`'s stack. `VirtualMachine` calls it.
+   * @param site where to look the image up; by default `EgiSite.of(scope)`, else the stack's default provider
+   */
   public abstract bind(scope: Construct, site?: EgiSite): IImage;
 }
 

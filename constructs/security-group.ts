@@ -54,6 +54,7 @@ export interface SecurityGroupFromNameProps {
   readonly site?: EgiSite;
 }
 
+/** A new security group: its name, description and site. */
 export interface SecurityGroupProps {
   /**
    * The group's name (`openstack security group list` shows it). Servers name their groups, so
@@ -184,6 +185,9 @@ export class SecurityGroup extends SecurityGroupBase {
   /** The underlying `openstack_networking_secgroup_v2`. */
   public readonly resource: NetworkingSecgroupV2;
 
+  /**
+   * @param props name, description, site; by default (`{}`) the group is named after the construct path, at `EgiSite.of(this)`
+   */
   constructor(scope: Construct, id: string, props: SecurityGroupProps = {}) {
     super(scope, id, "SecurityGroup", props.site);
     const name = props.name ?? this.node.path.replace(/[^A-Za-z0-9_.-]+/g, "-");

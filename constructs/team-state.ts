@@ -10,6 +10,7 @@ const DEFAULT_SCHEMA_PREFIX = "cdktf_";
 /** PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1). */
 const MAX_IDENTIFIER_BYTES = 63;
 
+/** Where in PostgreSQL a stack's state lives: `TeamState.postgres` takes it. */
 export interface PostgresTeamStateProps {
   /**
    * The PostgreSQL schema that holds this stack's state (terraform creates it, with a table
@@ -56,6 +57,7 @@ export class TeamState {
   /**
    * Keep `stack`'s state in PostgreSQL (terraform's `pg` backend), in its own schema. The stack
    * must not have another backend.
+   * @param props the schema and connection; by default (`{}`) a schema named after the stack, the connection from PG_CONN_STR
    */
   public static postgres(stack: TerraformStack, props: PostgresTeamStateProps = {}): TeamState {
     return new TeamState(stack, props);

@@ -22,7 +22,9 @@ export interface ShellScriptOptions {
 export abstract class UserData {
   /**
    * A shell script, run once as root late in first boot. `#!/bin/bash` (or `options.shebang`) is
-   * put first unless the script starts with `#!`.
+   * put first unless the script starts with `#!`. What `openstack server create --user-data
+   * script.sh` takes.
+   * @param options the shebang; by default `#!/bin/bash`
    */
   public static forShellScript(script: string, options: ShellScriptOptions = {}): UserData {
     return new ShellScriptUserData(script, options);
@@ -31,6 +33,7 @@ export abstract class UserData {
   /**
    * The docs page's `--user-data FILE`: reads the local file now (at synth time) and detects its
    * type from its first line (`#cloud-config`, `#!`, a MIME `Content-Type:` header, ...).
+   * Equivalent to `openstack server create --user-data PATH`.
    * @throws Error naming the file when it cannot be read, is not UTF-8 text or has a header cloud-init does not know
    */
   public static fromFile(path: string): UserData {
@@ -52,6 +55,7 @@ export abstract class UserData {
 
   /**
    * Typed cloud-config, rendered as `#cloud-config` YAML with cloud-init's snake_case keys.
+   * What `openstack server create --user-data` takes as a `#cloud-config` file.
    * @throws Error when `config` is not an object (a string, list or null from JavaScript or
    * `JSON.parse`); for cloud-config YAML text use `UserData.custom`
    */
@@ -66,7 +70,7 @@ export abstract class UserData {
 
   /**
    * Content given as is; `validate()` checks what its header allows (a known header, cloud-config
-   * YAML, a MIME boundary).
+   * YAML, a MIME boundary). What `openstack server create --user-data` takes, as written.
    */
   public static custom(content: string): UserData {
     return new RawUserData(content, "custom content");
@@ -74,7 +78,8 @@ export abstract class UserData {
 
   /**
    * cloud-init's multi-part MIME format, combining parts that run in the given order (e.g. a
-   * cloud-config and a shell script). Nested multiparts are flattened.
+   * cloud-config and a shell script). Nested multiparts are flattened. Replaces
+   * `cloud-init devel make-mime` before `openstack server create --user-data`.
    */
   public static multipart(...parts: UserData[]): UserData {
     return new MultipartUserData(parts);

@@ -14,6 +14,7 @@ import { lookupPrecondition, resolvedIdentity } from "./lookups/site-lookups";
 import type { UserData } from "./user-data";
 import { type AttachOptions, type NewVolumeProps, Volume } from "./volume";
 
+/** A server: what to boot, how big, where, and how to reach it. */
 export interface VirtualMachineProps {
   /** What to boot: `MachineImage.fromApplianceMpuri(...)`, `.fromRegistry(...)`, `.fromName(...)`, ... */
   readonly image: MachineImage;
@@ -104,6 +105,7 @@ function checkSameSite(vm: Construct, vmSite: EgiSite | undefined, what: string,
  * `terraform plan`, before anything is created, with an error naming the lookup and the fix.
  */
 export class VirtualMachine extends Construct {
+  /** The underlying `openstack_compute_instance_v2`, for what the construct does not expose (`addOverride`). */
   public readonly instance: ComputeInstanceV2;
   /** The server's id. */
   public readonly instanceId: string;
@@ -184,9 +186,9 @@ export class VirtualMachine extends Construct {
   /**
    * Give the server a public address from `pool`. Equivalent to `openstack floating ip create POOL`
    * then `openstack server add floating ip SERVER IP`. One per server.
-   * @param pool the external network's name
-   * @default the site's `floatingIpPool` (the site list's publicNetwork), else at a site from the
-   *   site list its one external network (a synth-time lookup)
+   * @param pool the external network's name; by default the site's `floatingIpPool` (the site
+   *   list's publicNetwork), else at a site from the site list its one external network (a
+   *   synth-time lookup)
    */
   public addFloatingIp(pool?: string): FloatingIp {
     pool = pool ?? this.site?.floatingIpPoolFor(this);
@@ -218,6 +220,7 @@ export class VirtualMachine extends Construct {
   /**
    * Attach an existing `Volume` (at the server's site). Equivalent to
    * `openstack server add volume [--device DEVICE] SERVER VOLUME`.
+   * @param options the device to ask for; by default Nova picks the next free one
    */
   public attachVolume(volume: Volume, options: AttachOptions = {}): ComputeVolumeAttachV2 {
     checkSameSite(this, this.site, `volume ${volume.node.path}`, volume.site);
@@ -228,8 +231,8 @@ export class VirtualMachine extends Construct {
    * Add the stack outputs `<prefix>_id`, `<prefix>_addresses` and, with a floating IP (now or
    * added later), `<prefix>_floating_ip`: what `egi-cdktf inventory` reads, what
    * `openstack server show -c id -c addresses` prints. Once per server.
-   * @param prefix the outputs' name prefix (letters, digits, `_`, `-`; not starting with a digit)
-   * @default the construct's path in its stack, e.g. `vm` or `cluster_worker-1`
+   * @param prefix the outputs' name prefix (letters, digits, `_`, `-`; not starting with a
+   *   digit); by default the construct's path in its stack, e.g. `vm` or `cluster_worker-1`
    */
   public addOutputs(prefix?: string): void {
     if (this.outputPrefix) throw new Error(`VirtualMachine ${this.node.path}: addOutputs is called once per server`);

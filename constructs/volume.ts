@@ -31,6 +31,7 @@ export interface NewVolumeProps {
   readonly availabilityZone?: string;
 }
 
+/** A new volume: its size and options, and the site. */
 export interface VolumeProps extends NewVolumeProps {
   /**
    * The site whose provider creates the volume and its attachment.
@@ -39,6 +40,7 @@ export interface VolumeProps extends NewVolumeProps {
   readonly site?: EgiSite;
 }
 
+/** How to attach a volume: what `Volume.attachTo` and `VirtualMachine.attachVolume` take. */
 export interface AttachOptions {
   /**
    * Device name to ask for, e.g. "/dev/vdb". Only a hint: on KVM sites the guest names disks in
@@ -92,6 +94,7 @@ export class Volume extends Construct {
    * a token is fine). A volume attaches to one server: a second call throws.
    *
    * Equivalent to `openstack server add volume [--device DEVICE] SERVER VOLUME`.
+   * @param options the device to ask for; by default Nova picks the next free one
    */
   public attachTo(instanceId: string, options: AttachOptions = {}): ComputeVolumeAttachV2 {
     if (this.attachment) {

@@ -32,7 +32,13 @@ export class ContextFile {
 
   private values: Record<string, unknown> | undefined;
 
-  constructor(public readonly file: string) {}
+  /**
+   * @param file the JSON file's path
+   */
+  constructor(
+    /** The JSON file's path. */
+    public readonly file: string,
+  ) {}
 
   private load(): Record<string, unknown> {
     if (this.values) return this.values;
@@ -51,6 +57,7 @@ export class ContextFile {
     return fs.existsSync(this.file);
   }
 
+  /** Whether an answer is pinned at `key`. */
   has(key: string): boolean {
     return Object.prototype.hasOwnProperty.call(this.load(), key);
   }
@@ -60,10 +67,12 @@ export class ContextFile {
     return this.has(key) ? this.load()[key] : undefined;
   }
 
+  /** The pinned keys, sorted (`egi-cdktf context` lists them). */
   keys(): string[] {
     return Object.keys(this.load()).sort();
   }
 
+  /** Pin `value` at `key` and write the file (atomically, keys sorted). */
   set(key: string, value: unknown): void {
     this.load()[key] = value;
     this.save();
@@ -72,6 +81,8 @@ export class ContextFile {
   /**
    * Remove entries whose key contains `filter` (all when undefined); returns the removed keys.
    * Writes the file only when something was removed: a missing file is not created.
+   * Equivalent to `egi-cdktf context reset [FILTER]`.
+   * @param filter part of the keys to remove, e.g. `flavor-best-fit`; by default every key
    */
   reset(filter?: string): string[] {
     const values = this.load();
