@@ -18,6 +18,11 @@ interface CommandEntry {
 
 const COMMANDS: readonly CommandEntry[] = [
   {
+    name: "init",
+    summary: "create a new app using egi-fedcloud-cdktf (a stack with one VM), ready for cdktf deploy",
+    load: () => (require("./commands/init") as typeof import("./commands/init")).initCommand,
+  },
+  {
     name: "token",
     summary: "print a Keystone token scoped to OS_PROJECT_ID (like get-token.py)",
     load: () => (require("./commands/token") as typeof import("./commands/token")).tokenCommand,

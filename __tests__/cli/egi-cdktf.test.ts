@@ -102,6 +102,7 @@ describe("egi-cdktf --help", () => {
   // summary is written twice: once there, once in the command's module.
   test("GIVEN every command module WHEN egi-cdktf --help runs THEN it lists each command with its module's own summary", async () => {
     const modules = [
+      require("../../cli/commands/init").initCommand,
       require("../../cli/commands/token").tokenCommand,
       require("../../cli/commands/projects").projectsCommand,
       require("../../cli/commands/env").envCommand,

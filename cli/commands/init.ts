@@ -1,0 +1,197 @@
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { removingOnSignal } from "../plan-summary/run-terraform";
+import { type Command, parseFlags, UsageError } from "../command";
+
+/** Our own package name: init pins the app to this package's version. */
+const PACKAGE = "egi-fedcloud-cdktf";
+/** Dependencies of the new app pinned to the versions this package is built and tested with. */
+const PINNED_DEPENDENCIES = ["cdktf", "constructs"] as const;
+const PINNED_DEV_DEPENDENCIES = ["@types/node", "cdktf-cli", "typescript"] as const;
+/** Entries a folder may hold and still count as empty: version control and editor leftovers, a licence. */
+const HARMLESS = new Set([".git", ".hg", ".svn", ".DS_Store", "Thumbs.db", ".idea", ".vscode", "LICENSE", "LICENSE.md", "LICENSE.txt", "COPYING"]);
+
+interface OurPackage {
+  readonly root: string;
+  readonly version: string;
+  readonly engines?: Record<string, string>;
+  readonly devDependencies: Record<string, string>;
+  readonly allowScripts?: Record<string, boolean>;
+}
+
+/**
+ * `egi-cdktf init [DIR]`: a new app using this package, like `cdktf init --template typescript`
+ * but with the EGI site, a VirtualMachine and the token hook already in place.
+ */
+export const initCommand: Command = {
+  name: "init",
+  summary: "create a new app using egi-fedcloud-cdktf (a stack with one VM), ready for cdktf deploy",
+  usage: `Usage: egi-cdktf init [DIR]
+
+Creates an app in DIR (default: the current folder), which must be new or empty (a .git folder or a
+LICENSE may be there): package.json pinned to this egi-fedcloud-cdktf and its cdktf, cdktf.json,
+tsconfig.json, main.ts (an EgiSite, one VirtualMachine, outputs server_id and server_ip),
+main.test.ts (npm test), .gitignore, README.md and .github/workflows/deploy.yml (plan on pull
+requests, deploy on main). Nothing is written unless all of it is. Then:
+  cd DIR && npm install
+  npx cdktf deploy      (with CHECKIN_CLIENT_ID, CHECKIN_REFRESH_TOKEN, OS_AUTH_URL, OS_PROJECT_ID set)`,
+  async run(argv, io) {
+    const { values, positionals } = parseFlags(argv, {}, true);
+    const stray = Object.keys(values).find((k) => k !== "help" && values[k] !== undefined);
+    if (stray) throw new UsageError(`--${stray} does not apply to init, which takes only DIR`);
+    if (positionals.length > 1) throw new UsageError(`init takes one DIR, got ${positionals.length} arguments`);
+    const dir = path.resolve(positionals[0] ?? ".");
+    const ours = ourPackage();
+    const name = appName(path.basename(dir));
+    const files = appFiles(ours, name);
+    checkTarget(dir, Object.keys(files));
+    writeAll(dir, files);
+    const cd = path.relative(process.cwd(), dir);
+    io.stdout(
+      `Created ${name} in ${dir} (egi-fedcloud-cdktf ${ours.version}, cdktf ${ours.devDependencies.cdktf}).\n` +
+        `Next:\n` +
+        `  ${cd ? `cd ${quoteForShell(cd)} && ` : ""}npm install\n` +
+        `  export CHECKIN_CLIENT_ID=... CHECKIN_REFRESH_TOKEN=... OS_AUTH_URL=https://<site keystone>:5000/v3 OS_PROJECT_ID=...\n` +
+        `  npx cdktf deploy\n` +
+        `(npx egi-cdktf projects lists the projects you may use at OS_AUTH_URL; see README.md.)\n`,
+    );
+    return 0;
+  },
+};
+
+/** This package's root and what the app pins from it, found from this module (src or dist). */
+function ourPackage(): OurPackage {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
+      if (pkg.name === PACKAGE) return { root: dir, ...pkg };
+    }
+    if (path.dirname(dir) === dir) throw new Error(`init: the ${PACKAGE} package.json above ${__dirname} is missing; reinstall ${PACKAGE}`);
+  }
+}
+
+/** An npm package name from the folder name: lower case, `-` for anything else. */
+export function appName(folder: string): string {
+  const name = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "").replace(/-+$/, "").slice(0, 100);
+  return name || "egi-app";
+}
+
+function templateDir(ours: OurPackage): string {
+  return path.join(ours.root, "cli", "init", "template");
+}
+
+/** Template path -> app path: `_x` -> `.x` in each segment, `.tpl` dropped. */
+const appPath = (templatePath: string): string =>
+  templatePath
+    .split(path.sep)
+    .map((segment) => segment.replace(/^_/, "."))
+    .join("/")
+    .replace(/\.tpl$/, "");
+
+function listFiles(dir: string, prefix = ""): string[] {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.join(prefix, e.name);
+    return e.isDirectory() ? listFiles(dir, rel) : [rel];
+  });
+}
+
+/** App path -> content: the templates with {{name}}, {{stack}}, {{version}}, {{projectId}} filled in, plus package.json. */
+function appFiles(ours: OurPackage, name: string): Record<string, string> {
+  const vars: Record<string, string> = { name, stack: name, version: ours.version, projectId: randomUUID() };
+  const files: Record<string, string> = {};
+  const templates = templateDir(ours);
+  for (const rel of listFiles(templates)) {
+    files[appPath(rel)] = fs.readFileSync(path.join(templates, rel), "utf8").replace(/\{\{(\w+)\}\}/g, (match, key: string) => {
+      if (!(key in vars)) throw new Error(`init: template ${rel} uses an unknown placeholder ${match}`);
+      return vars[key];
+    });
+  }
+  files["package.json"] = `${JSON.stringify(appPackageJson(ours, name), null, 2)}\n`;
+  return files;
+}
+
+function appPackageJson(ours: OurPackage, name: string) {
+  const pin = (names: readonly string[]) =>
+    Object.fromEntries(
+      names.map((n) => {
+        const version = ours.devDependencies[n];
+        if (!version) throw new Error(`init: ${PACKAGE}'s package.json pins no ${n}`);
+        return [n, version];
+      }),
+    );
+  return {
+    name,
+    version: "0.1.0",
+    private: true,
+    description: "Virtual machines on an EGI Cloud site, with egi-fedcloud-cdktf",
+    scripts: {
+      build: "tsc",
+      test: "tsc && node --test dist/main.test.js",
+      synth: "cdktf synth",
+      deploy: "cdktf deploy",
+      destroy: "cdktf destroy",
+    },
+    ...(ours.engines ? { engines: ours.engines } : {}),
+    dependencies: { [PACKAGE]: ours.version, ...pin(PINNED_DEPENDENCIES) },
+    devDependencies: pin(PINNED_DEV_DEPENDENCIES),
+    ...(ours.allowScripts ? { allowScripts: ours.allowScripts } : {}),
+  };
+}
+
+/** Refuse a DIR whose parent is missing, that is a file, or holds anything but harmless entries, before writing anything. */
+function checkTarget(dir: string, appPaths: string[]): void {
+  if (!fs.existsSync(path.dirname(dir))) throw new Error(`init: ${path.dirname(dir)} does not exist; create it first, or give another DIR`);
+  if (!fs.existsSync(dir)) return;
+  if (!fs.statSync(dir).isDirectory()) throw new Error(`init: ${dir} exists and is not a folder; give a new folder name`);
+  const topLevel = new Set(appPaths.map((p) => p.split("/")[0]));
+  const entries = fs.readdirSync(dir);
+  const inTheWay = entries.filter((e) => !HARMLESS.has(e) || topLevel.has(e));
+  if (inTheWay.length > 0) {
+    const shown = inTheWay.sort().slice(0, 5).join(", ") + (inTheWay.length > 5 ? `, ... (${inTheWay.length} entries)` : "");
+    throw new Error(`init: ${dir} is not empty (${shown}); give a new folder name, or empty it`);
+  }
+}
+
+/**
+ * Write every file into a temp folder next to `dir`, then move it into place: `dir` itself when it
+ * does not exist (one rename), else each top-level entry, undone if one fails. An interrupt while
+ * writing removes the temp folder; `dir` never holds half an app.
+ */
+function writeAll(dir: string, files: Record<string, string>): void {
+  const parent = path.dirname(dir);
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.egi-cdktf-init-`));
+  const stopRemoving = removingOnSignal(staging);
+  try {
+    for (const [rel, content] of Object.entries(files)) {
+      const file = path.join(staging, ...rel.split("/"));
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content);
+    }
+    if (!fs.existsSync(dir)) {
+      fs.chmodSync(staging, 0o777 & ~process.umask());
+      fs.renameSync(staging, dir);
+      return;
+    }
+    const moved: string[] = [];
+    try {
+      for (const entry of fs.readdirSync(staging)) {
+        if (fs.existsSync(path.join(dir, entry))) throw new Error(`init: ${path.join(dir, entry)} appeared while writing; nothing was written`);
+        fs.renameSync(path.join(staging, entry), path.join(dir, entry));
+        moved.push(entry);
+      }
+    } catch (err) {
+      for (const entry of moved) fs.renameSync(path.join(dir, entry), path.join(staging, entry));
+      throw err;
+    }
+  } finally {
+    stopRemoving();
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** A path as typed in a POSIX shell: quoted when it holds anything but plain characters. */
+function quoteForShell(p: string): string {
+  return /^[\w./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
+}
