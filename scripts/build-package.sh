@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The package build (npm run build; npm ci and npm pack run it as `prepare`): from scratch, so that
+# no output of a renamed or deleted module is left to be shipped.
+#   lib/.gen/  every generated binding (tsc), for the providers/openstack/<resource> export;
+#   lib/       the library, the hook and the CLI (jsii: JavaScript with jsii's type information,
+#              overwriting the bindings the constructs use), and .jsii, the assembly that API.md
+#              and the Python package are generated from.
+# The app command and the tests build dist/ with tsc -b (tsconfig.build.json): a separate output,
+# so that packing never rewrites files a running test or synth reads.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# jsii tools print a banner on Node 20 (end of life); node >= 20.9 is what this package supports.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+rm -rf lib .jsii
+node_modules/.bin/tsc -p tsconfig.gen.json
+# reserved-word: `from` (PortRange), `append`, `defer` and generated `delete` are reserved in Python or Go; jsii renames them there.
+node_modules/.bin/jsii --silence-warnings reserved-word
