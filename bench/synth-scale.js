@@ -15,7 +15,7 @@
  * a fresh `node` process timed from spawn to exit. Peak RSS is the child's own
  * process.resourceUsage().maxRSS at exit.
  *
- *   npm run build && node bench/synth-scale.js [--runs 5] [--n 20,200,2000] [--only ours,direct]
+ *   npm run build:app && node bench/synth-scale.js [--runs 5] [--n 20,200,2000] [--only ours,direct]
  *   node bench/synth-scale.js --child ours 200 OUTDIR      # one run, e.g. under node --cpu-prof
  *
  * `--before DIR` adds "ours, before": the same app against DIR/dist, a built copy of the code before
@@ -165,7 +165,7 @@ const only = opt("--only", undefined)?.split(",");
 const candidates = CANDIDATES.filter((c) => !only || only.includes(c.kind) || c.kind === "direct");
 
 if (!fs.existsSync(path.join(dist, "constructs", "index.js"))) {
-  console.error("bench: dist/ is missing; run npm run build first");
+  console.error("bench: dist/ is missing; run npm run build:app first");
   process.exit(1);
 }
 

@@ -9,7 +9,7 @@
  * dist/auth. CHECKIN_URL and OS_AUTH_URL point at a closed local port, so any request would fail
  * the run (a cache miss exits 1 with "cannot reach Check-in"). Modules are counted in a separate run with a preload that hooks Module._load.
  *
- *   npm run build && node bench/token-warm.js [--runs 20] [--before DIR]
+ *   npm run build:app && node bench/token-warm.js [--runs 20] [--before DIR]
  *
  * `--before DIR` adds the same command from DIR/bin/egi-cdktf, a built copy of the code before a
  * change (same node_modules), for before/after figures from one invocation.
