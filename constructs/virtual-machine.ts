@@ -199,7 +199,7 @@ export class VirtualMachine extends Construct {
     this.floating = new FloatingIp(this, "floating-ip", { pool, portId: this.port(), site: this.givenSite });
     const poolLookup = lookupPrecondition(this, pool);
     if (poolLookup) this.floating.resource.lifecycle = { ...this.floating.resource.lifecycle, precondition: [...(this.floating.resource.lifecycle?.precondition ?? []), poolLookup] };
-    if (this.outputPrefix) this.addFloatingIpOutput(this.outputPrefix);
+    if (this.outputPrefix) this.addFloatingIpOutput();
     return this.floating;
   }
 
@@ -241,17 +241,26 @@ export class VirtualMachine extends Construct {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
       throw new Error(`VirtualMachine ${this.node.path}: addOutputs prefix "${name}" is not a Terraform name; use letters, digits, "_" and "-", starting with a letter or "_"`);
     }
-    const taken = stack.node.findAll().find((c) => c instanceof TerraformOutput && c.friendlyUniqueId === `${name}_id`);
-    if (taken) {
-      throw new Error(`VirtualMachine ${this.node.path}: addOutputs would name an output ${name}_id, as ${taken.node.path} is named; give addOutputs another prefix`);
+    // The outputs are the stack's children, named like their logical ids: a clash is a lookup.
+    for (const suffix of ["id", "addresses", "floating_ip"]) {
+      const taken = stack.node.tryFindChild(`${name}_${suffix}`);
+      if (taken) {
+        throw new Error(`VirtualMachine ${this.node.path}: addOutputs would name an output ${name}_${suffix}, as ${taken.node.path} is named; give addOutputs another prefix`);
+      }
     }
     this.outputPrefix = name;
-    new TerraformOutput(this, "id", { value: this.instanceId }).overrideLogicalId(`${name}_id`);
-    new TerraformOutput(this, "addresses", { value: this.instance.network }).overrideLogicalId(`${name}_addresses`);
-    if (this.floating) this.addFloatingIpOutput(name);
+    this.output("id", this.instanceId);
+    this.output("addresses", this.instance.network);
+    if (this.floating) this.addFloatingIpOutput();
   }
 
-  private addFloatingIpOutput(prefix: string): void {
-    new TerraformOutput(this, "floating_ip", { value: this.floating!.address }).overrideLogicalId(`${prefix}_floating_ip`);
+  private addFloatingIpOutput(): void {
+    this.output("floating_ip", this.floating!.address);
+  }
+
+  /** The stack output `<prefix>_<suffix>`. */
+  private output(suffix: string, value: unknown): void {
+    const name = `${this.outputPrefix}_${suffix}`;
+    new TerraformOutput(TerraformStack.of(this), name, { value }).overrideLogicalId(name);
   }
 }

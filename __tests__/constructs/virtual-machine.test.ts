@@ -376,7 +376,7 @@ describe("VirtualMachine output names", () => {
         new VirtualMachine(s, "web.1", fixed()).addOutputs();
         new VirtualMachine(s, "web_1", fixed()).addOutputs();
       }),
-    ).toThrow("VirtualMachine s/web_1: addOutputs would name an output web_1_id, as s/web.1/id is named; give addOutputs another prefix");
+    ).toThrow("VirtualMachine s/web_1: addOutputs would name an output web_1_id, as s/web_1_id is named; give addOutputs another prefix");
   });
 
   test("GIVEN a prefix WHEN addOutputs is called THEN the outputs carry that prefix", () => {
