@@ -1,5 +1,5 @@
-import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct, type IConstruct } from "constructs";
+import { Aspects, type IAspect, TerraformOutput, TerraformStack } from "cdktf";
 import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
 import type { ComputeVolumeAttachV2 } from "../.gen/providers/openstack/compute-volume-attach-v2";
 import { DataOpenstackNetworkingPortV2 } from "../.gen/providers/openstack/data-openstack-networking-port-v2";
@@ -241,13 +241,8 @@ export class VirtualMachine extends Construct {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
       throw new Error(`VirtualMachine ${this.node.path}: addOutputs prefix "${name}" is not a Terraform name; use letters, digits, "_" and "-", starting with a letter or "_"`);
     }
-    // The outputs are the stack's children, named like their logical ids: a clash is a lookup.
-    for (const suffix of ["id", "addresses", "floating_ip"]) {
-      const taken = stack.node.tryFindChild(`${name}_${suffix}`);
-      if (taken) {
-        throw new Error(`VirtualMachine ${this.node.path}: addOutputs would name an output ${name}_${suffix}, as ${taken.node.path} is named; give addOutputs another prefix`);
-      }
-    }
+    // Two outputs of one name would overwrite each other in cdk.tf.json: checked once per synth.
+    if (!Aspects.of(stack).all.some((a) => a instanceof UniqueOutputNames)) Aspects.of(stack).add(new UniqueOutputNames(stack));
     this.outputPrefix = name;
     this.output("id", this.instanceId);
     this.output("addresses", this.instance.network);
@@ -258,9 +253,29 @@ export class VirtualMachine extends Construct {
     this.output("floating_ip", this.floating!.address);
   }
 
-  /** The stack output `<prefix>_<suffix>`. */
+  /** The stack output `<prefix>_<suffix>`, below this construct (`cdktf deploy --outputs-file` nests it under the server). */
   private output(suffix: string, value: unknown): void {
-    const name = `${this.outputPrefix}_${suffix}`;
-    new TerraformOutput(TerraformStack.of(this), name, { value }).overrideLogicalId(name);
+    new TerraformOutput(this, suffix, { value }).overrideLogicalId(`${this.outputPrefix}_${suffix}`);
+  }
+}
+
+/**
+ * Run by cdktf at synth in a stack where a server called `addOutputs`: fails naming both outputs
+ * when two have one name (construct paths that sanitise alike, or a prefix given twice). One pass
+ * over the stack per synth, however many servers it has.
+ */
+class UniqueOutputNames implements IAspect {
+  private seen = new Map<string, TerraformOutput>();
+
+  constructor(private readonly stack: TerraformStack) {}
+
+  public visit(node: IConstruct): void {
+    if (node === this.stack) this.seen = new Map();
+    if (!(node instanceof TerraformOutput)) return;
+    const other = this.seen.get(node.friendlyUniqueId);
+    if (other) {
+      throw new Error(`${other.node.path} and ${node.node.path} are both output ${node.friendlyUniqueId} of stack ${this.stack.node.id}; give addOutputs another prefix`);
+    }
+    this.seen.set(node.friendlyUniqueId, node);
   }
 }

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Construct } from "constructs";
-import { TerraformStack, Testing } from "cdktf";
+import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instance-v2";
 import { EgiSite } from "../../constructs/egi-site";
 import { Flavor } from "../../constructs/flavor";
@@ -370,13 +370,29 @@ describe("VirtualMachine output names", () => {
     expect(Object.keys(json.output).filter((k) => k.endsWith("_id")).sort()).toEqual(["web-1_id", "web_1_id"]);
   });
 
-  test("GIVEN VMs whose paths sanitise alike WHEN constructed THEN the second fails naming the clash", () => {
+  test("GIVEN VMs whose paths sanitise alike WHEN synthesized THEN synth fails naming both outputs", () => {
     expect(() =>
       synthJson((s) => {
         new VirtualMachine(s, "web.1", fixed()).addOutputs();
         new VirtualMachine(s, "web_1", fixed()).addOutputs();
       }),
-    ).toThrow("VirtualMachine s/web_1: addOutputs would name an output web_1_id, as s/web_1_id is named; give addOutputs another prefix");
+    ).toThrow("s/web.1/id and s/web_1/id are both output web_1_id of stack s; give addOutputs another prefix");
+  });
+
+  test("GIVEN addOutputs WHEN the construct tree is read THEN the outputs are below the server, so cdktf's --outputs-file nests them (vm.id, vm.floating_ip)", () => {
+    const stack = newStack();
+    new VirtualMachine(stack, "vm", { ...fixed(), floatingIpPool: "public" }).addOutputs();
+    const paths = stack.node.findAll().filter((c) => c instanceof TerraformOutput).map((c) => c.node.path).sort();
+    expect(paths).toEqual(["s/vm/addresses", "s/vm/floating_ip", "s/vm/id"]);
+  });
+
+  test("GIVEN an output of the app's own named like a server's WHEN synthesized THEN synth fails naming both", () => {
+    expect(() =>
+      synthJson((s) => {
+        new TerraformOutput(s, "vm_id", { value: "mine" });
+        new VirtualMachine(s, "vm", fixed()).addOutputs();
+      }),
+    ).toThrow("s/vm_id and s/vm/id are both output vm_id of stack s; give addOutputs another prefix");
   });
 
   test("GIVEN a prefix WHEN addOutputs is called THEN the outputs carry that prefix", () => {
