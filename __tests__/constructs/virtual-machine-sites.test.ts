@@ -33,6 +33,17 @@ function twoSites() {
   return { stack, a, b };
 }
 
+/** A key pair in stack keys (project pa at Keystone a) and stack servers at Keystone a, project `serverProject`. */
+function keysInAnotherStack(serverProject: string) {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "cdktf.outdir.")) });
+  const keys = new TerraformStack(app, "keys");
+  new EgiSite(keys, "site", { authUrl: "https://a.example.org:5000/v3", projectId: "pa" });
+  const key = new KeyPair(keys, "key", { publicKey: ED25519 });
+  const servers = new TerraformStack(app, "servers");
+  new EgiSite(servers, "site", { authUrl: "https://a.example.org:5000/v3", projectId: serverProject });
+  return { servers, key };
+}
+
 describe("VirtualMachine at one site", () => {
   test("GIVEN a key pair made for site b WHEN a server at the default site uses it THEN synth fails naming both sites and the fix", () => {
     const { stack, b } = twoSites();
@@ -95,22 +106,12 @@ describe("VirtualMachine at one site", () => {
   });
 
   test("GIVEN a key pair in another stack at the same Keystone and project WHEN a server uses it THEN it is accepted", () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "cdktf.outdir.")) });
-    const keys = new TerraformStack(app, "keys");
-    new EgiSite(keys, "site", { authUrl: "https://a.example.org:5000/v3", projectId: "pa" });
-    const key = new KeyPair(keys, "key", { publicKey: ED25519 });
-    const servers = new TerraformStack(app, "servers");
-    new EgiSite(servers, "site", { authUrl: "https://a.example.org:5000/v3", projectId: "pa" });
+    const { servers, key } = keysInAnotherStack("pa");
     expect(() => new VirtualMachine(servers, "vm", { ...fixed(), keyPair: key })).not.toThrow();
   });
 
   test("GIVEN a key pair in another stack at another project WHEN a server uses it THEN synth fails", () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "cdktf.outdir.")) });
-    const keys = new TerraformStack(app, "keys");
-    new EgiSite(keys, "site", { authUrl: "https://a.example.org:5000/v3", projectId: "pa" });
-    const key = new KeyPair(keys, "key", { publicKey: ED25519 });
-    const servers = new TerraformStack(app, "servers");
-    new EgiSite(servers, "site", { authUrl: "https://a.example.org:5000/v3", projectId: "other" });
+    const { servers, key } = keysInAnotherStack("other");
     expect(() => new VirtualMachine(servers, "vm", { ...fixed(), keyPair: key })).toThrow("keyPair keys/key is at site keys/site, the server at site servers/site");
   });
 
