@@ -37,8 +37,11 @@ describe("egi-cdktf token (the docs page's get-token.py)", () => {
 
   test("GIVEN a token cached by a first run WHEN token runs again THEN it makes 0 IdP and 0 Keystone requests and prints the same token", async () => {
     const env = userEnv(site, site.clients.basic, { CHECKIN_REFRESH_TOKEN: await mintRefreshToken(site, site.clients.basic) });
+    const coldBefore = keystoneRequests(site);
     const first = cli(["token"], env);
     expect(first.status).toBe(0);
+    // The count (which leaves out the cloud's own services) does see our CLI: federated login + scoping.
+    expect(keystoneRequests(site) - coldBefore).toBeGreaterThanOrEqual(2);
     await resetIdpRequests(site);
     const keystoneBefore = keystoneRequests(site);
 
