@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { identitySite, mintRefreshToken, REPO, userEnv } from "../support/identity-site";
+import { until } from "../support/poll";
 
 const site = identitySite();
 const BIN = path.join(REPO, "bin", "egi-cdktf");
@@ -34,15 +35,8 @@ afterEach(() => {
   dirs = [];
 });
 
-async function waitFor<T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Polls often: these waits are for signals between processes, which take milliseconds. */
+const waitFor = <T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> => until(what, probe, ms, 20);
 
 const groupGone = (pgid: number): true | undefined => {
   try {

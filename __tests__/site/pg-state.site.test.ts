@@ -15,6 +15,7 @@ import { cdktfProject } from "../support/cdktf-project";
 import { adminToken, cloudSite, serversNamed } from "../support/cloud-site";
 import { createHttpClient } from "../../auth/http";
 import { identitySite, mintRefreshToken, REPO, userEnv } from "../support/identity-site";
+import { until } from "../support/poll";
 import { scanForSecrets } from "../support/secret-scan";
 import { HOLDERS, pgSite, processesIn, sql, stackLocked, stateServers } from "../support/state-db";
 import { terraformEnv } from "../support/terraform";
@@ -183,16 +184,6 @@ async function novaServers(): Promise<Record<string, string[]>> {
 
 const count = (servers: Record<string, string[]>) => Object.values(servers).reduce((n, ids) => n + ids.length, 0);
 
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** The id terraform printed for a resource's creation ("vm1/server" -> "Creation complete after 4s [id=...]"). */
 function createdId(output: string, resource: string): string | undefined {

@@ -30,6 +30,7 @@ import { createHttpClient } from "../../auth/http";
 import { SnapshotVmStack } from "../../stacks/snapshot-vm";
 import { adminToken, api, cloudSite } from "../support/cloud-site";
 import { cli, cliAsync, type CliResult, identitySite, mintRefreshToken, userEnv } from "../support/identity-site";
+import { until } from "../support/poll";
 import { terraformEnv } from "../support/terraform";
 
 jest.setTimeout(240_000);
@@ -60,15 +61,8 @@ async function send(token: string, method: string, url: string, body?: string, c
   return fetch(url, { method, headers: { "X-Auth-Token": token, Accept: "application/json", ...(body === undefined ? {} : { "Content-Type": contentType }) }, body });
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
+/** Nova and Glance take seconds: poll once a second. */
+const untilSite = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> => until(what, probe, timeoutMs, 1000);
 
 const glanceImage = (id: string) => api(userToken, `${site.endpoints.image}/v2/images/${id}`);
 /** The project's images with exactly this name (Glance's `name` filter is exact). */
@@ -116,7 +110,7 @@ beforeAll(async () => {
   if (res.status !== 202) throw new Error(`POST /servers: HTTP ${res.status} ${await res.text()}`);
   const id = ((await res.json()) as { server: { id: string } }).server.id;
   serverId = id;
-  await until(`server ${SERVER_NAME} to be ACTIVE`, 90_000, async () => {
+  await untilSite(`server ${SERVER_NAME} to be ACTIVE`, 90_000, async () => {
     const status = (await api(userToken, `${site.endpoints.compute}/servers/${id}`)).server.status;
     if (status === "ERROR") throw new Error(`server ${SERVER_NAME} went to ERROR`);
     return status === "ACTIVE" ? true : undefined;
@@ -138,7 +132,7 @@ afterAll(async () => {
     const id = serverId;
     const res = await send(admin, "DELETE", `${site.endpoints.compute}/servers/${id}`);
     if (res.status !== 204 && res.status !== 404) problems.push(`server ${id}: HTTP ${res.status}`);
-    else await until(`server ${id} to be gone`, 90_000, async () => ((await api(admin, `${site.endpoints.compute}/servers/${id}`)) === undefined ? true : undefined));
+    else await untilSite(`server ${id} to be gone`, 90_000, async () => ((await api(admin, `${site.endpoints.compute}/servers/${id}`)) === undefined ? true : undefined));
   }
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   if (problems.length) throw new Error(`cleanup left objects on the site: ${problems.join("; ")}`);
@@ -166,7 +160,7 @@ describe("egi-cdktf snapshot against the local site's Nova and Glance", () => {
 
   test("GIVEN the server id and --wait WHEN the test completes the disk upload from the site side (the fake virt driver uploads none) THEN snapshot prints the id only once Glance says active, progress on stderr", async () => {
     const running = cliAsync(["snapshot", serverId!, "--name", ACTIVE_NAME, "--wait", "--timeout", "90"], env);
-    const [created] = await until(`an image named ${ACTIVE_NAME}`, 60_000, async () => {
+    const [created] = await untilSite(`an image named ${ACTIVE_NAME}`, 60_000, async () => {
       const found = await imagesNamed(ACTIVE_NAME);
       return found.length ? found : undefined;
     });
