@@ -1,7 +1,7 @@
 /**
  * The hook's project lookup for sites named by VO (EgiSite with `vo`, as EgiSite.fromSiteName makes
  * them), with the Check-in -> Keystone chain replaced by a stand-in of auth/session (not a site):
- * what is asked, how often, and where the answer goes. The real chain: __tests__/site/sites.site.test.ts.
+ * what is asked, how often, and where the answer goes. The real chain: __tests__/site/multi-site-deploy.site.test.ts.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
