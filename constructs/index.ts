@@ -35,7 +35,7 @@ export { SecurityGroup, type ISecurityGroup, type SecurityGroupProps, type Secur
 export { FloatingIp, type FloatingIpProps } from "./floating-ip";
 
 // Access and storage.
-export { KeyPair, type IKeyPair, type KeyPairProps, type GeneratedKeyPairProps } from "./key-pair";
+export { KeyPair, type IKeyPair, type KeyPairProps, type KeyPairFromNameProps, type GeneratedKeyPairProps } from "./key-pair";
 export { Volume, type VolumeProps, type NewVolumeProps, type AttachOptions } from "./volume";
 
 // cloud-init.

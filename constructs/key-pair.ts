@@ -14,7 +14,18 @@ export interface IKeyPair {
   readonly keyPairName: string;
   /**
    * The site the key pair is registered at; a server at another site cannot use it.
-   * @default unknown (`KeyPair.fromKeyPairName`): not checked
+   * @default unknown (a stack without an `EgiSite`): not checked
+   */
+  readonly site?: EgiSite;
+}
+
+/** A key pair already registered in Nova, by name. */
+export interface KeyPairFromNameProps {
+  /** The key pair's name, as `openstack keypair list` shows it. */
+  readonly name: string;
+  /**
+   * The site where the key pair is registered (Nova key pairs are per user and per site).
+   * @default `EgiSite.of(scope)`: the stack's site without alias
    */
   readonly site?: EgiSite;
 }
@@ -88,10 +99,11 @@ const GENERATE = Symbol("KeyPair.generate");
 export class KeyPair extends Construct implements IKeyPair {
   /**
    * A key pair already registered in Nova (e.g. with `openstack keypair create`); creates nothing.
-   * `openstack keypair list` shows yours.
+   * Equivalent to `openstack keypair show NAME`, without the request: `openstack keypair list`
+   * shows yours. A server at another site than `site` refuses it at synth.
    */
-  public static fromKeyPairName(scope: Construct, id: string, keyPairName: string): IKeyPair {
-    return new ImportedKeyPair(scope, id, keyPairName);
+  public static fromKeyPairName(scope: Construct, id: string, props: KeyPairFromNameProps): IKeyPair {
+    return new ImportedKeyPair(scope, id, props);
   }
 
   /**
@@ -197,13 +209,23 @@ export class KeyPair extends Construct implements IKeyPair {
 /** `KeyPair.fromKeyPairName`: a name, nothing created. */
 class ImportedKeyPair extends Construct implements IKeyPair {
   public readonly keyPairName: string;
+  private readonly givenSite?: EgiSite;
 
-  constructor(scope: Construct, id: string, keyPairName: string) {
+  constructor(scope: Construct, id: string, props: KeyPairFromNameProps) {
     super(scope, id);
-    if (!Token.isUnresolved(keyPairName) && !NOVA_NAME.test(keyPairName)) {
-      throw new Error(`KeyPair ${this.node.path}: keyPairName "${keyPairName}" is not a valid Nova key pair name; give the name as \`openstack keypair list\` shows it`);
+    if (typeof props === "string") {
+      throw new Error(`KeyPair ${this.node.path}: fromKeyPairName takes props since 0.2; write KeyPair.fromKeyPairName(scope, "${id}", { name: ${JSON.stringify(props)} })`);
     }
-    this.keyPairName = keyPairName;
+    const name = (props as Partial<KeyPairFromNameProps> | undefined)?.name;
+    if (typeof name !== "string" || (!Token.isUnresolved(name) && !NOVA_NAME.test(name))) {
+      throw new Error(`KeyPair ${this.node.path}: name ${JSON.stringify(name)} is not a valid Nova key pair name; give the name as \`openstack keypair list\` shows it`);
+    }
+    this.keyPairName = name;
+    this.givenSite = props.site;
+  }
+
+  public get site(): EgiSite | undefined {
+    return this.givenSite ?? EgiSite.tryOf(this);
   }
 }
 

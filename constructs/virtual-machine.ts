@@ -92,7 +92,7 @@ function checkSameSite(vm: Construct, vmSite: EgiSite | undefined, what: string,
   if (!thingSite || !vmSite || thingSite === vmSite) return;
   const sameStack = TerraformStack.of(thingSite) === TerraformStack.of(vmSite);
   if (!sameStack && JSON.stringify(resolvedIdentity(thingSite._lookups.identity)) === JSON.stringify(resolvedIdentity(vmSite._lookups.identity))) return;
-  throw new Error(`VirtualMachine ${vm.node.path}: ${what} is at site ${thingSite.node.path}, the server at site ${vmSite.node.path}; create it with the server's site (site: ...), one per site`);
+  throw new Error(`VirtualMachine ${vm.node.path}: ${what} is at site ${thingSite.node.path}, the server at site ${vmSite.node.path}; create or import it with the server's site (site: ...), one per site`);
 }
 
 /**

@@ -110,13 +110,19 @@ describe("KeyPair", () => {
 describe("KeyPair.fromKeyPairName", () => {
   test("GIVEN an existing key pair name WHEN imported THEN it carries the name and creates no resource", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    const key = KeyPair.fromKeyPairName(stack, "key", "laptop");
+    const key = KeyPair.fromKeyPairName(stack, "key", { name: "laptop" });
     expect(key.keyPairName).toBe("laptop");
     expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
   });
 
-  test("GIVEN an invalid name WHEN imported THEN the error names keyPairName", () => {
-    expect(() => KeyPair.fromKeyPairName(new TerraformStack(Testing.app(), "s"), "key", "a/b")).toThrow('KeyPair s/key: keyPairName "a/b" is not a valid Nova key pair name');
+  test("GIVEN an invalid name WHEN imported THEN the error names the name prop", () => {
+    expect(() => KeyPair.fromKeyPairName(new TerraformStack(Testing.app(), "s"), "key", { name: "a/b" })).toThrow('KeyPair s/key: name "a/b" is not a valid Nova key pair name');
+  });
+
+  test("GIVEN the 0.1 call with a plain name (JavaScript, no type check) WHEN imported THEN the error shows the 0.2 call", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const oldCall = KeyPair.fromKeyPairName as unknown as (scope: unknown, id: string, name: string) => unknown;
+    expect(() => oldCall(stack, "key", "laptop")).toThrow('KeyPair s/key: fromKeyPairName takes props since 0.2; write KeyPair.fromKeyPairName(scope, "key", { name: "laptop" })');
   });
 });
 
@@ -215,8 +221,8 @@ describe("KeyPair names at one site", () => {
 
   test("GIVEN the same existing key pair imported twice WHEN synthesized THEN nothing clashes (nothing is created)", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    KeyPair.fromKeyPairName(stack, "one", "laptop");
-    KeyPair.fromKeyPairName(stack, "two", "laptop");
+    KeyPair.fromKeyPairName(stack, "one", { name: "laptop" });
+    KeyPair.fromKeyPairName(stack, "two", { name: "laptop" });
     expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
   });
 });

@@ -49,7 +49,7 @@ describe("VirtualMachine at one site", () => {
     const { stack, b } = twoSites();
     const key = new KeyPair(stack, "key", { publicKey: ED25519, site: b });
     expect(() => new VirtualMachine(stack, "vm", { ...fixed(), keyPair: key })).toThrow(
-      "VirtualMachine s/vm: keyPair s/key is at site s/b, the server at site s/a; create it with the server's site (site: ...), one per site",
+      "VirtualMachine s/vm: keyPair s/key is at site s/b, the server at site s/a; create or import it with the server's site (site: ...), one per site",
     );
   });
 
@@ -115,10 +115,23 @@ describe("VirtualMachine at one site", () => {
     expect(() => new VirtualMachine(servers, "vm", { ...fixed(), keyPair: key })).toThrow("keyPair keys/key is at site keys/site, the server at site servers/site");
   });
 
-  test("GIVEN a key pair imported by name WHEN a server at site b uses it THEN it is not checked (its site is unknown)", () => {
+  test("GIVEN a key pair imported by name without a site WHEN a server at site b uses it THEN synth fails: the import is at the stack's site a", () => {
+    const { stack, a, b } = twoSites();
+    const key = KeyPair.fromKeyPairName(stack, "key", { name: "laptop" });
+    expect(key.site).toBe(a);
+    expect(() => new VirtualMachine(stack, "vm", { ...fixed(), site: b, keyPair: key })).toThrow("keyPair s/key is at site s/a, the server at site s/b");
+  });
+
+  test("GIVEN a key pair imported by name at site b WHEN a server at site b uses it THEN it is accepted", () => {
     const { stack, b } = twoSites();
-    const key = KeyPair.fromKeyPairName(stack, "key", "laptop");
-    expect(key.site).toBeUndefined();
+    const key = KeyPair.fromKeyPairName(stack, "key", { name: "laptop", site: b });
     expect(() => new VirtualMachine(stack, "vm", { ...fixed(), site: b, keyPair: key })).not.toThrow();
+  });
+
+  test("GIVEN a stack without an EgiSite WHEN a key pair is imported by name THEN its site is unknown and a server takes it", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const key = KeyPair.fromKeyPairName(stack, "key", { name: "laptop" });
+    expect(key.site).toBeUndefined();
+    expect(() => new VirtualMachine(stack, "vm", { ...fixed(), keyPair: key })).not.toThrow();
   });
 });

@@ -91,7 +91,7 @@ describe("VirtualMachine", () => {
   });
 
   test("GIVEN an existing key pair by name WHEN synthesized THEN key_pair is that name", () => {
-    expect(server((s) => new VirtualMachine(s, "vm", { ...fixed(), keyPair: KeyPair.fromKeyPairName(s, "key", "laptop") }))).toMatchObject({ key_pair: "laptop" });
+    expect(server((s) => new VirtualMachine(s, "vm", { ...fixed(), keyPair: KeyPair.fromKeyPairName(s, "key", { name: "laptop" }) }))).toMatchObject({ key_pair: "laptop" });
   });
 
   test("GIVEN a new key pair WHEN synthesized THEN key_pair references the key pair resource's name", () => {
