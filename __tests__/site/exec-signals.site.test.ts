@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { identitySite, mintRefreshToken, REPO, userEnv } from "../support/identity-site";
 import { until } from "../support/poll";
+import { signalGroup } from "../support/process-group";
 
 const site = identitySite();
 const BIN = path.join(REPO, "bin", "egi-cdktf");
@@ -23,13 +24,7 @@ let egi: ChildProcess | undefined;
 let dirs: string[] = [];
 
 afterEach(() => {
-  if (egi?.pid) {
-    try {
-      process.kill(-egi.pid, "SIGKILL");
-    } catch {
-      // the group is already gone
-    }
-  }
+  signalGroup(egi?.pid, "SIGKILL");
   egi = undefined;
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   dirs = [];

@@ -19,6 +19,7 @@ import { createHttpClient } from "../../auth/http";
 import { CLOUDS_FILE } from "../../auth/stack-files";
 import { expectOneLineError } from "../support/cli-output";
 import { cli, cliAsync, type CliResult, identitySite, keystoneRequests, mintRefreshToken, revokeRefreshToken, userEnv } from "../support/identity-site";
+import { signalGroup } from "../support/process-group";
 import { scanForSecrets } from "../support/secret-scan";
 
 const site = identitySite();
@@ -89,11 +90,7 @@ async function startAgent(root: string): Promise<Agent> {
     if (pgid === undefined) return;
     for (const signal of ["SIGTERM", "SIGKILL"] as const) {
       if (liveInGroup(pgid).length === 0) break;
-      try {
-        process.kill(-pgid, signal);
-      } catch {
-        // the group is gone
-      }
+      signalGroup(pgid, signal);
       await Promise.race([exited, grace(3000)]);
       for (let i = 0; i < 40 && liveInGroup(pgid).length > 0; i++) await sleep(50);
     }

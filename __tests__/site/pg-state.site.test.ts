@@ -12,10 +12,12 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cdktfProject } from "../support/cdktf-project";
+import { stripAnsi } from "../support/cli-output";
 import { adminToken, cloudSite, serversNamed } from "../support/cloud-site";
 import { createHttpClient } from "../../auth/http";
 import { identitySite, mintRefreshToken, REPO, userEnv } from "../support/identity-site";
 import { until } from "../support/poll";
+import { signalGroup } from "../support/process-group";
 import { scanForSecrets } from "../support/secret-scan";
 import { HOLDERS, pgSite, processesIn, sql, stackLocked, stateServers } from "../support/state-db";
 import { terraformEnv } from "../support/terraform";
@@ -117,7 +119,7 @@ function startCdktf(clone: Clone, label: string, args: string[], extra: Record<s
 
 /** Wait for a run to end, killing its process group after `ms`. */
 async function settle(run: Run, ms = 240_000): Promise<void> {
-  const timer = setTimeout(() => killGroup(run.child, "SIGKILL"), ms);
+  const timer = setTimeout(() => signalGroup(run.child.pid, "SIGKILL"), ms);
   await run.done;
   clearTimeout(timer);
 }
@@ -125,7 +127,7 @@ async function settle(run: Run, ms = 240_000): Promise<void> {
 /** Run cdktf to the end (killing its group after `timeoutMs`). */
 async function cdktf(clone: Clone, label: string, args: string[], extra: Record<string, string> = {}, timeoutMs = 300_000) {
   const run = startCdktf(clone, label, args, extra);
-  const timer = setTimeout(() => killGroup(run.child, "SIGKILL"), timeoutMs);
+  const timer = setTimeout(() => signalGroup(run.child.pid, "SIGKILL"), timeoutMs);
   try {
     return await run.done;
   } finally {
@@ -145,18 +147,6 @@ async function ok(clone: Clone, label: string, args: string[], extra: Record<str
   const r = await cdktf(clone, label, [...args, ...flags], { ...LOCK_TIMEOUTS, ...extra });
   if (r.code !== 0) throw new Error(`${label}: cdktf ${args.join(" ")} failed (exit ${r.code}):\n${r.output.slice(-4000)}`);
   return r;
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // the group is gone already
-  }
-}
-
-function stripAnsi(s: string): string {
-  return s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "");
 }
 
 /** The real terraform in a clone's stack folder, with that user's environment. */
@@ -207,7 +197,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const problems: string[] = [];
-  for (const child of running) killGroup(child, "SIGKILL");
+  for (const child of running) signalGroup(child.pid, "SIGKILL");
   if (deployStarted) {
     const r = await cdktf("c", "cleanup", ["destroy", STACK, "--auto-approve", "--skip-provider-lock"], { TF_CLI_ARGS_destroy: "-lock-timeout=120s" }, 600_000);
     if (r.code !== 0) problems.push(`cdktf destroy failed (exit ${r.code}): ${r.output.slice(-1500)}`);
@@ -291,7 +281,7 @@ test("GIVEN a deploy interrupted like Ctrl-C (SIGINT to cdktf's process group) a
   const vm1 = createdId(run.output(), "vm1_server");
   expect(vm1).toBeDefined();
   const t0 = Date.now();
-  killGroup(run.child, "SIGINT");
+  signalGroup(run.child.pid, "SIGINT");
   const r = await run.done;
   expect(r.code).not.toBe(0);
   await until("no process left in clone a", () => (processesIn(dirs.a).length === 0 ? true : undefined), 20_000);
@@ -318,7 +308,7 @@ test("GIVEN a deploy killed hard (SIGKILL to cdktf's process group) after the fi
   const vm1 = createdId(run.output(), "vm1_server")!;
   expect(vm1).toBeDefined();
   const t0 = Date.now();
-  killGroup(run.child, "SIGKILL");
+  signalGroup(run.child.pid, "SIGKILL");
   await run.done;
   // terraform runs in cdktf's pty: the hangup ends it and its provider and sleep too
   await until("no process left in clone a", () => (processesIn(dirs.a).length === 0 ? true : undefined), 20_000);
@@ -388,7 +378,7 @@ test("GIVEN a terraform that holds the lock and does not exit WHEN another user 
     expect(planned.status).toBe(0);
   } finally {
     holder.stdin!.end();
-    killGroup(holder, "SIGKILL");
+    signalGroup(holder.pid, "SIGKILL");
     await holderExit;
   }
 }, 300_000);

@@ -15,3 +15,8 @@ export function expectOneLineError(r: CliOutput, mentions: ReadonlyArray<string 
   for (const m of mentions) expect(lines[0]).toMatch(m);
   for (const s of secrets) expect(r.stderr).not.toContain(s);
 }
+
+/** Terminal colours and carriage returns out of a captured output (cdktf and terraform colour theirs). */
+export function stripAnsi(s: string): string {
+  return s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "");
+}
