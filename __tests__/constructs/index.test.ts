@@ -1,7 +1,6 @@
 import { TerraformStack, Testing } from "cdktf";
 import { Flavor, KeyPair, MachineImage, SecurityGroup, UserData, VirtualMachine, type VirtualMachineProps } from "../../constructs";
-
-const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxZdfIbluyB7SidIOFWXApIZ+4FqmUKiZCYMztVdMU4 me@laptop";
+import { ED25519 } from "../support/construct-fixtures";
 
 describe("constructs entry point", () => {
   test("GIVEN only imports from constructs/index WHEN a VM with a key, a group, cloud-init and a floating IP is synthesized THEN the server and its floating IP are there", () => {

@@ -5,8 +5,8 @@ import { Aspects, TerraformOutput, TerraformStack, TerraformVariable, Testing } 
 import { ComputeKeypairV2 } from "../../.gen/providers/openstack/compute-keypair-v2";
 import { EgiSite } from "../../constructs/egi-site";
 import { KeyPair, KeyPairProps } from "../../constructs/key-pair";
+import { ED25519 } from "../support/construct-fixtures";
 
-const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxZdfIbluyB7SidIOFWXApIZ+4FqmUKiZCYMztVdMU4 me@laptop";
 const FAKE_PRIVATE = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAc2VjcmV0LWJ5dGVz\n-----END OPENSSH PRIVATE KEY-----\n";
 
 let home: string;

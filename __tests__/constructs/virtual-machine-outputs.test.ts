@@ -1,12 +1,8 @@
 /** VirtualMachine.addOutputs: opt-in stack outputs, their names, and clashes between them. */
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
-import { Flavor } from "../../constructs/flavor";
-import { MachineImage } from "../../constructs/machine-image";
-import { VirtualMachine, type VirtualMachineProps } from "../../constructs/virtual-machine";
-
-/** Image and flavor by id: no data source, no lookup, no site needed. */
-const fixed = (): Pick<VirtualMachineProps, "image" | "flavor"> => ({ image: MachineImage.fromId("img-1"), flavor: Flavor.fromId("flavor-1") });
+import { VirtualMachine } from "../../constructs/virtual-machine";
+import { fixed } from "../support/construct-fixtures";
 
 const newStack = () => new TerraformStack(Testing.app(), "s");
 

@@ -8,11 +8,10 @@ import * as fs from "node:fs";
 import { TerraformStack, Testing } from "cdktf";
 import type { SiteToken } from "../../auth/hook";
 import { EgiSite } from "../../constructs/egi-site";
-import { Flavor } from "../../constructs/flavor";
-import { MachineImage } from "../../constructs/machine-image";
 import { Network } from "../../constructs/network";
-import { VirtualMachine, type VirtualMachineProps } from "../../constructs/virtual-machine";
+import { VirtualMachine } from "../../constructs/virtual-machine";
 import { useSiteListEnv } from "../support/site-list-env";
+import { fixed } from "../support/construct-fixtures";
 
 const VO = "vo.test.eu";
 const FULL_URL = "https://keystone.full.example.org:5000/v3";
@@ -34,7 +33,6 @@ const SITE_LIST = {
 const env = useSiteListEnv("vm-site-defaults", SITE_LIST);
 
 /** Image and flavor by id: no lookup of theirs, so every precondition seen is the network's or the pool's. */
-const fixed = (): Pick<VirtualMachineProps, "image" | "flavor"> => ({ image: MachineImage.fromId("img-1"), flavor: Flavor.fromId("flavor-1") });
 
 interface Precondition {
   readonly condition: string;

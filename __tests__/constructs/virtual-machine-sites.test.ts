@@ -7,23 +7,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { EgiSite } from "../../constructs/egi-site";
-import { Flavor } from "../../constructs/flavor";
 import { KeyPair } from "../../constructs/key-pair";
-import { MachineImage } from "../../constructs/machine-image";
 import { Network } from "../../constructs/network";
 import { SecurityGroup } from "../../constructs/security-group";
-import { VirtualMachine, type VirtualMachineProps } from "../../constructs/virtual-machine";
+import { VirtualMachine } from "../../constructs/virtual-machine";
 import { Volume } from "../../constructs/volume";
+import { ED25519, fixed, useTempContextFile } from "../support/construct-fixtures";
 
-const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxZdfIbluyB7SidIOFWXApIZ+4FqmUKiZCYMztVdMU4 me@laptop";
-const fixed = (): Pick<VirtualMachineProps, "image" | "flavor"> => ({ image: MachineImage.fromId("img-1"), flavor: Flavor.fromId("flavor-1") });
-
-beforeEach(() => {
-  process.env.EGI_CDKTF_CONTEXT_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ctx-")), "egi-cdktf.context.json");
-});
-afterEach(() => {
-  delete process.env.EGI_CDKTF_CONTEXT_FILE;
-});
+useTempContextFile();
 
 /** A stack with its default site and a second site `b` (alias b, another Keystone). */
 function twoSites() {

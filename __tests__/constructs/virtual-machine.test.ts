@@ -1,6 +1,3 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instance-v2";
 import { EgiSite } from "../../constructs/egi-site";
@@ -10,24 +7,15 @@ import { MachineImage } from "../../constructs/machine-image";
 import { Network } from "../../constructs/network";
 import { SecurityGroup } from "../../constructs/security-group";
 import { UserData } from "../../constructs/user-data";
-import { VirtualMachine, VirtualMachineProps } from "../../constructs/virtual-machine";
+import { VirtualMachine } from "../../constructs/virtual-machine";
 import { resolved } from "../support/resolve";
+import { ED25519, fixed, useTempContextFile } from "../support/construct-fixtures";
 
-const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxZdfIbluyB7SidIOFWXApIZ+4FqmUKiZCYMztVdMU4 me@laptop";
 const MPURI = "https://appdb.egi.eu/store/vo/image/8df7ba00-8467-57aa-bf1e-05754a2a73bf:6428/";
 const NETWORK_ID = "3f1c2a4b-5d6e-4f70-8a9b-0c1d2e3f4a5b";
 const SERVER = "openstack_compute_instance_v2.vm_server_A6B9FEC7";
 
-/** Image and flavor by id: no data source, no lookup, no site needed. */
-const fixed = (): Pick<VirtualMachineProps, "image" | "flavor"> => ({ image: MachineImage.fromId("img-1"), flavor: Flavor.fromId("flavor-1") });
-
-beforeEach(() => {
-  // Flavor.exact registers a synth-time check; keep its context file out of the working tree.
-  process.env.EGI_CDKTF_CONTEXT_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ctx-")), "egi-cdktf.context.json");
-});
-afterEach(() => {
-  delete process.env.EGI_CDKTF_CONTEXT_FILE;
-});
+useTempContextFile();
 
 const newStack = () => new TerraformStack(Testing.app(), "s");
 

@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instance-v2";
@@ -9,14 +8,9 @@ import { EgiSite } from "../../constructs/egi-site";
 import { AuthScopeStack } from "../../stacks/auth-scope";
 import { SEED_APPLIANCE_MPURI, TerraformExampleStack, type TerraformExampleStackProps } from "../../stacks/terraform-example";
 import { fakeSiteToken } from "../constructs/fake-site-token";
+import { useTempContextFile } from "../support/construct-fixtures";
 
-beforeEach(() => {
-  // Flavor.exact registers a check at the site; keep any context file out of the working tree.
-  process.env.EGI_CDKTF_CONTEXT_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ctx-")), "egi-cdktf.context.json");
-});
-afterEach(() => {
-  delete process.env.EGI_CDKTF_CONTEXT_FILE;
-});
+useTempContextFile();
 
 const example = (props: TerraformExampleStackProps = {}) => new TerraformExampleStack(Testing.app(), "example", props);
 const synth = (props: TerraformExampleStackProps = {}): string => Testing.synth(example(props));

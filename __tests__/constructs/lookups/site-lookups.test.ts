@@ -16,8 +16,8 @@ import { SecurityGroup } from "../../../constructs/security-group";
 import { VirtualMachine, type VirtualMachineProps } from "../../../constructs/virtual-machine";
 import { initAndValidate, terraform } from "../../support/terraform";
 import { type FakeFlavor, fakeSiteToken } from "../fake-site-token";
+import { ED25519 } from "../../support/construct-fixtures";
 
-const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxZdfIbluyB7SidIOFWXApIZ+4FqmUKiZCYMztVdMU4 me@laptop";
 const SITE = "https://k.example.org:5000|p1|";
 const MPURI = "https://appdb.egi.eu/store/vo/image/8df7ba00-8467-57aa-bf1e-05754a2a73bf:6428/";
 const BEST_FIT_KEY = `flavor-best-fit:{"gpus":0,"minDiskGb":20,"minRamMb":2048,"minVcpus":1}@${SITE}`;
