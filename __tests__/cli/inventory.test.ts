@@ -1,8 +1,9 @@
 /**
  * egi-cdktf inventory without a site: rendering from a stack's outputs (the shape `terraform output
- * -json` prints for VirtualMachine outputs), the files parsed by Debian's real ansible-inventory,
- * and the outputs read by the real terraform (and tofu) from a local-backend stack that has outputs
- * only (no provider), so nothing leaves the machine.
+ * -json` prints for VirtualMachine outputs), and the outputs read by the real terraform (and tofu)
+ * from a local-backend stack that has outputs only (no provider), so nothing leaves the machine.
+ * Debian's ansible-inventory, which only the site suite installs, parses the same rendered files in
+ * __tests__/site/inventory-ansible.site.test.ts.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -13,7 +14,6 @@ import { stateOnlyConfig } from "../../cli/inventory/read-outputs";
 import { ansibleGroupName, renderInventory } from "../../cli/inventory/render-inventory";
 import { hostAddress, serversFromOutputs } from "../../cli/inventory/servers";
 import { writeFileAtomic } from "../../cli/inventory/write-atomic";
-import { ansibleInventoryList } from "../fixtures/inventory/ansible-inventory";
 import { terraform, terraformEnv, tofuBinary } from "../support/terraform";
 
 const OUTPUTS = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "inventory", "outputs.json"), "utf8"));
@@ -138,27 +138,10 @@ describe("rendering an inventory from a stack's outputs", () => {
   });
 });
 
-describe("the rendered files read by Debian's ansible-inventory", () => {
+describe("writing the inventory file", () => {
   let dir: string;
   beforeAll(() => (dir = tempDir("inventory-files-")));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  test.each([
-    ["ini", "hosts.ini"],
-    ["yaml", "hosts.yml"],
-  ] as const)("GIVEN the %s inventory WHEN ansible-inventory --list parses it THEN it has the group, both hosts and their ansible_host and ansible_user", (format, name) => {
-    const file = path.join(dir, name);
-    writeFileAtomic(file, render(format, "ubuntu"));
-
-    const list = ansibleInventoryList(file);
-
-    expect(list.all.children).toContain("web_cluster");
-    expect(list.web_cluster.hosts.sort()).toEqual(["cluster_worker-1", "vm"]);
-    expect(list._meta.hostvars).toEqual({
-      vm: { ansible_host: "172.24.4.10", ansible_user: "ubuntu" },
-      "cluster_worker-1": { ansible_host: "10.0.0.12", ansible_user: "ubuntu" },
-    });
-  });
 
   test("GIVEN an existing private inventory WHEN rewritten THEN it keeps its mode and no temp file remains beside it", () => {
     const file = path.join(dir, "private.ini");
@@ -190,11 +173,10 @@ describe("reading the outputs with the real terraform", () => {
     expect((await runInventory({ dir, stack: STACK, format: "yaml", address: "auto", user: "ubuntu", env })).text).toBe(YAML);
   });
 
-  test("GIVEN the CLI WHEN inventory writes --output hosts.yml THEN ansible-inventory reads it and stderr says how many hosts", async () => {
+  test("GIVEN the CLI WHEN inventory writes --output hosts.yml THEN the file is the fixture's YAML inventory and stderr says how many hosts", async () => {
     const r = await run(["inventory", STACK, "--user", "ubuntu", "--output", "hosts.yml"], dir);
     expect(r).toEqual({ status: 0, stdout: "", stderr: "hosts.yml: 2 hosts in group web_cluster\n" });
     expect(fs.readFileSync(path.join(dir, "hosts.yml"), "utf8")).toBe(YAML);
-    expect(ansibleInventoryList(path.join(dir, "hosts.yml"))._meta.hostvars.vm.ansible_host).toBe("172.24.4.10");
   });
 
   test("GIVEN the CLI without --output WHEN run THEN the INI inventory goes to stdout and nothing to stderr", async () => {

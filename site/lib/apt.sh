@@ -1,6 +1,10 @@
 # apt_install_missing TAG PACKAGE...: install the Debian packages that are not installed yet, with
 # maintainer scripts kept from starting system services (policy-rc.d). Sourced, not executed.
+# Every package an install adds (the named ones and their dependencies) is recorded in
+# $EGI_SITE_PACKAGES_FILE, one name a line: scripts/without-site-tools.sh hides their programs from
+# the unit suite, which must pass on a machine where the site never ran.
 # shellcheck shell=bash
+EGI_SITE_PACKAGES_FILE=${EGI_SITE_PACKAGES_FILE:-/var/lib/egi-cdktf/site-packages}
 apt_install_missing() {
   local tag=$1 p st; shift
   local missing=()
@@ -23,8 +27,14 @@ apt_install_missing() {
     apt-get update -qq || { echo "$tag install: apt-get update failed" >&2; rc=1; }
   fi
   if [[ $rc -eq 0 ]]; then
+    local before
+    before=$(dpkg-query -W -f='${Package}\n' | sort)
     apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold "${missing[@]}" \
       || { echo "$tag install: apt-get install failed" >&2; rc=1; }
+    mkdir -p "$(dirname "$EGI_SITE_PACKAGES_FILE")"
+    { cat "$EGI_SITE_PACKAGES_FILE" 2>/dev/null || true
+      comm -13 <(echo "$before") <(dpkg-query -W -f='${Package}\n' | sort); } | sort -u >"$EGI_SITE_PACKAGES_FILE.tmp"
+    mv "$EGI_SITE_PACKAGES_FILE.tmp" "$EGI_SITE_PACKAGES_FILE"
   fi
   [[ $made_policy -eq 1 ]] && rm -f "$policy"
   return $rc
