@@ -212,7 +212,7 @@ export function missingBuildTools(env: Readonly<Record<string, string | undefine
   const missing: string[] = [];
   const cxx = env.CXX?.split(/\s+/)[0];
   if (!(cxx ? onPath(cxx, env) ?? (isFile(cxx) ? cxx : undefined) : onPath("g++", env) ?? onPath("c++", env) ?? onPath("clang++", env))) {
-    missing.push(cxx ? `the C++ compiler CXX=${cxx}` : "a C++ compiler (g++)");
+    missing.push(cxx ? `C++ compiler CXX=${cxx}` : "C++ compiler (g++)");
   }
   if (!onPath("make", env)) missing.push("make");
   if (!(env.PYTHON ? isFile(env.PYTHON) || onPath(env.PYTHON, env) : onPath("python3", env) ?? onPath("python", env))) missing.push("python3");

@@ -54,7 +54,7 @@ export async function runDoctor(options: DoctorOptions, io: Io): Promise<number>
       problem(`${who} cannot start on Node ${node.version} (${why}): run ${FIX}, or use the cdktn target: ${CDKTN}`);
     } else {
       try {
-        const built = buildPty({ ptyDir: cdktf.ptyDir, target: node, appDir: options.dir });
+        const built = buildPty({ ptyDir: cdktf.ptyDir, target: node, appDir: options.dir, env: io.env });
         io.stdout(`built node-pty for Node ${node.version} (ABI ${node.abi}) in ${built.seconds.toFixed(1)} s: ${path.relative(options.dir, built.file) || built.file}; ${who} can start now\n`);
         ready = ` and ${who}`;
       } catch (err) {
