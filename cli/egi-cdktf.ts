@@ -19,7 +19,7 @@ interface CommandEntry {
 const COMMANDS: readonly CommandEntry[] = [
   {
     name: "init",
-    summary: "create a new app using egi-fedcloud-cdktf (a stack with one VM), ready for cdktf deploy",
+    summary: "create a new app (a stack with one VM) for cdktf or cdktn, ready to deploy",
     load: () => (require("./commands/init") as typeof import("./commands/init")).initCommand,
   },
   {

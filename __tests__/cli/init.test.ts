@@ -12,6 +12,8 @@ import { main } from "../../cli/egi-cdktf";
 import { githubJobs, RECIPES, REPO } from "../examples/ci-recipes";
 
 const ours = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+/** The cdktn toolchain egi-fedcloud-cdktn is built and tested with (scripts/build-cdktn.sh). */
+const cdktnToolchain = JSON.parse(fs.readFileSync(path.join(REPO, "frameworks", "cdktn", "package.json"), "utf8"));
 const EXPECTED_FILES = [".github/workflows/deploy.yml", ".gitignore", "README.md", "cdktf.json", "main.test.ts", "main.ts", "package.json", "tsconfig.json"];
 
 async function run(args: string[]) {
@@ -67,10 +69,11 @@ describe("egi-cdktf init into a new folder", () => {
     expect(pkg.dependencies).toEqual({ "egi-fedcloud-cdktf": ours.version, cdktf: "0.21.0", constructs: "10.4.2" });
     expect(pkg.dependencies.cdktf).toBe(ours.devDependencies.cdktf);
     expect(pkg.devDependencies).toEqual({ "@types/node": ours.devDependencies["@types/node"], "cdktf-cli": "0.21.0", typescript: "5.9.3" });
-    expect(pkg.devDependencies["@types/node"]).toMatch(/^20\./);
+    expect(pkg.devDependencies["@types/node"]).toMatch(/^22\./);
     expect(pkg.allowScripts).toEqual(ours.allowScripts);
     expect(pkg.scripts.test).toBe("tsc && node --test dist/main.test.js");
     expect(pkg.engines).toEqual(ours.engines);
+    expect(pkg.scripts.deploy).toBe("cdktf deploy");
   });
 
   test("GIVEN the new app WHEN cdktf.json and tsconfig.json are read THEN the app command compiles with tsc and runs dist/main.js, a project id is set", () => {
@@ -118,7 +121,57 @@ describe("egi-cdktf init into a new folder", () => {
     const rel = path.relative(process.cwd(), dir);
     expect(result.stdout).toContain(`cd '${rel}' && npm install\n`);
     expect(result.stdout).toContain("npx cdktf deploy\n");
-    expect(result.stdout).toContain(`egi-fedcloud-cdktf ${ours.version}`);
+    expect(result.stdout).toContain(`a CDK for Terraform app (cdktf 0.21.0, egi-fedcloud-cdktf ${ours.version})`);
+  });
+});
+
+describe("egi-cdktf init --framework cdktn: a CDK Terrain app", () => {
+  let dir: string;
+  let result: { status: number; stdout: string; stderr: string };
+  beforeAll(async () => {
+    dir = path.join(parentDir(), "terrain");
+    result = await run(["init", dir, "--framework", "cdktn"]);
+  });
+
+  test("GIVEN --framework cdktn WHEN init runs THEN exit 0, the same files, and it says it made a CDK Terrain app", () => {
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(filesBelow(dir).sort()).toEqual(EXPECTED_FILES);
+    expect(result.stdout).toContain(`a CDK Terrain app (cdktn 0.24.0, egi-fedcloud-cdktn ${ours.version})`);
+    expect(result.stdout).toContain("npx cdktn deploy\n");
+  });
+
+  test("GIVEN the cdktn app's package.json WHEN read THEN it pins egi-fedcloud-cdktn at this version and cdktn, constructs, cdktn-cli as the cdktn toolchain does, and runs the cdktn CLI", () => {
+    const pkg = JSON.parse(read(dir, "package.json"));
+    const pins = cdktnToolchain.devDependencies;
+    expect(pkg.dependencies).toEqual({ "egi-fedcloud-cdktn": ours.version, cdktn: pins.cdktn, constructs: pins.constructs });
+    expect(pkg.devDependencies).toEqual({ "@types/node": pins["@types/node"], "cdktn-cli": pins["cdktn-cli"], typescript: pins.typescript });
+    expect(pkg.dependencies.constructs).toMatch(/^10\.[67]\./); // cdktn 0.24's peer range
+    expect(pkg.scripts).toMatchObject({ synth: "cdktn synth", deploy: "cdktn deploy", destroy: "cdktn destroy" });
+    expect(pkg.allowScripts).toBeUndefined(); // no node-pty in cdktn-cli
+    expect(pkg.engines).toEqual(ours.engines);
+  });
+
+  test("GIVEN the cdktn app's sources WHEN read THEN every import is from cdktn and egi-fedcloud-cdktn, none from cdktf", () => {
+    const main = read(dir, "main.ts");
+    expect(main).toContain('import { App, TerraformOutput, TerraformStack } from "cdktn";');
+    expect(main).toContain('import { EgiSite, Flavor, MachineImage, VirtualMachine } from "egi-fedcloud-cdktn";');
+    expect(main).toContain('import { runApp, synthWithEgiTokens } from "egi-fedcloud-cdktn/hook";');
+    expect(read(dir, "main.test.ts")).toContain('import { Testing } from "cdktn";');
+    for (const file of ["main.ts", "main.test.ts"]) expect([file, read(dir, file)]).not.toEqual([file, expect.stringMatching(/from "(cdktf|egi-fedcloud-cdktf)/)]);
+    // cdktn keeps cdktf's project file and output folder
+    expect(JSON.parse(read(dir, "cdktf.json")).app).toBe("node_modules/.bin/tsc && node dist/main.js");
+    expect(read(dir, ".gitignore").split("\n")).toContain("cdktf.out/");
+  });
+
+  test("GIVEN the cdktn app's README and workflow WHEN read THEN they run npx cdktn, never npx cdktf", () => {
+    const readme = read(dir, "README.md");
+    expect(readme).toContain("A [CDK Terrain]");
+    expect(readme).toContain("npx cdktn deploy");
+    const workflow = read(dir, ".github/workflows/deploy.yml");
+    expect(workflow).toContain("npx cdktn synth");
+    expect(workflow).toContain("npx cdktn deploy '*' --auto-approve");
+    for (const [file, text] of [["README.md", readme], ["deploy.yml", workflow]]) expect([file, /npx cdktf\b/.test(text)]).toEqual([file, false]);
   });
 });
 
@@ -220,6 +273,7 @@ describe("egi-cdktf init usage", () => {
     ${"two folders"}          | ${["init", "a", "b"]}             | ${"init takes one DIR, got 2 arguments"}
     ${"a settings flag"}      | ${["init", "--auth-url", "x"]}    | ${"--auth-url does not apply to init"}
     ${"an unknown flag"}      | ${["init", "--force"]}            | ${"Unknown option '--force'"}
+    ${"an unknown framework"} | ${["init", "--framework", "cdk"]} | ${"--framework cdk is not a framework egi-cdktf knows; use cdktf (CDK for Terraform 0.21) or cdktn (CDK Terrain 0.24)"}
   `("GIVEN $given WHEN init runs THEN exit 2 with one usage line", async ({ args, message }) => {
     const line = expectOneErrorLine(await run(args), 2);
     expect(line).toContain(message);

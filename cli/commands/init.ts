@@ -1,74 +1,82 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { FRAMEWORK } from "../../auth/framework";
+import { type AppFramework, appFramework } from "../init/app-frameworks";
 import { removingOnSignal } from "../plan-summary/run-terraform";
 import { type Command, parseFlags, UsageError } from "../command";
 
-/** Our own package name: init pins the app to this package's version. */
-const PACKAGE = "egi-fedcloud-cdktf";
-/** Dependencies of the new app pinned to the versions this package is built and tested with. */
-const PINNED_DEPENDENCIES = ["cdktf", "constructs"] as const;
-const PINNED_DEV_DEPENDENCIES = ["@types/node", "cdktf-cli", "typescript"] as const;
 /** Entries a folder may hold and still count as empty: version control and editor leftovers, a licence. */
 const HARMLESS = new Set([".git", ".hg", ".svn", ".DS_Store", "Thumbs.db", ".idea", ".vscode", "LICENSE", "LICENSE.md", "LICENSE.txt", "COPYING"]);
 
+/** This package: where its templates are, its version (the app pins it), and what its install allows. */
 interface OurPackage {
   readonly root: string;
+  readonly name: string;
   readonly version: string;
-  readonly engines?: Record<string, string>;
-  readonly devDependencies: Record<string, string>;
   readonly allowScripts?: Record<string, boolean>;
 }
 
 /**
- * `egi-cdktf init [DIR]`: a new app using this package, like `cdktf init --template typescript`
- * but with the EGI site, a VirtualMachine and the token hook already in place.
+ * `egi-cdktf init [DIR] [--framework cdktf|cdktn]`: a new app using this package, like
+ * `cdktf init --template typescript` (or `cdktn init`) but with the EGI site, a VirtualMachine and
+ * the token hook already in place.
  */
 export const initCommand: Command = {
   name: "init",
-  summary: "create a new app using egi-fedcloud-cdktf (a stack with one VM), ready for cdktf deploy",
-  usage: `Usage: egi-cdktf init [DIR]
+  summary: "create a new app (a stack with one VM) for cdktf or cdktn, ready to deploy",
+  usage: `Usage: egi-cdktf init [DIR] [--framework cdktf|cdktn]
 
 Creates an app in DIR (default: the current folder), which must be new or empty (a .git folder or a
-LICENSE may be there): package.json pinned to this egi-fedcloud-cdktf and its cdktf, cdktf.json,
-tsconfig.json, main.ts (an EgiSite, one VirtualMachine, outputs server_id and server_ip),
-main.test.ts (npm test), .gitignore, README.md and .github/workflows/deploy.yml (plan on pull
-requests, deploy on main). Nothing is written unless all of it is. Then:
+LICENSE may be there): package.json pinned to this version of our library and its framework,
+cdktf.json, tsconfig.json, main.ts (an EgiSite, one VirtualMachine, outputs server_id and
+server_ip), main.test.ts (npm test), .gitignore, README.md and .github/workflows/deploy.yml (plan on
+pull requests, deploy on main). Nothing is written unless all of it is.
+  --framework cdktf   CDK for Terraform 0.21 (archived) with egi-fedcloud-cdktf
+  --framework cdktn   CDK Terrain 0.24, its maintained fork, with egi-fedcloud-cdktn
+                      [default: the framework of the egi-cdktf you run, ${FRAMEWORK} here]
+Then:
   cd DIR && npm install
-  npx cdktf deploy      (with CHECKIN_CLIENT_ID, CHECKIN_REFRESH_TOKEN, OS_AUTH_URL, OS_PROJECT_ID set)`,
+  npx ${FRAMEWORK} deploy      (with CHECKIN_CLIENT_ID, CHECKIN_REFRESH_TOKEN, OS_AUTH_URL, OS_PROJECT_ID set)`,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, {}, true);
-    const stray = Object.keys(values).find((k) => k !== "help" && values[k] !== undefined);
-    if (stray) throw new UsageError(`--${stray} does not apply to init, which takes only DIR`);
+    const { values, positionals } = parseFlags(argv, { framework: { type: "string" } }, true);
+    const stray = Object.keys(values).find((k) => k !== "help" && k !== "framework" && values[k] !== undefined);
+    if (stray) throw new UsageError(`--${stray} does not apply to init, which takes DIR and --framework`);
     if (positionals.length > 1) throw new UsageError(`init takes one DIR, got ${positionals.length} arguments`);
+    let framework: AppFramework;
+    try {
+      framework = appFramework(typeof values.framework === "string" ? values.framework : FRAMEWORK, "--framework");
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
     const dir = path.resolve(positionals[0] ?? ".");
     const ours = ourPackage();
     const name = appName(path.basename(dir));
-    const files = appFiles(ours, name);
+    const files = appFiles(ours, framework, name);
     checkTarget(dir, Object.keys(files));
     writeAll(dir, files);
     const cd = path.relative(process.cwd(), dir);
     io.stdout(
-      `Created ${name} in ${dir} (egi-fedcloud-cdktf ${ours.version}, cdktf ${ours.devDependencies.cdktf}).\n` +
+      `Created ${name} in ${dir}: a ${framework.title} app (${framework.name} ${framework.dependencies[framework.name]}, ${framework.ourPackage} ${ours.version}).\n` +
         `Next:\n` +
         `  ${cd ? `cd ${quoteForShell(cd)} && ` : ""}npm install\n` +
         `  export CHECKIN_CLIENT_ID=... CHECKIN_REFRESH_TOKEN=... OS_AUTH_URL=https://<site keystone>:5000/v3 OS_PROJECT_ID=...\n` +
-        `  npx cdktf deploy\n` +
+        `  npx ${framework.name} deploy\n` +
         `(npx egi-cdktf projects lists the projects you may use at OS_AUTH_URL; see README.md.)\n`,
     );
     return 0;
   },
 };
 
-/** This package's root and what the app pins from it, found from this module (src or dist). */
+/** Our package.json (egi-fedcloud-cdktf or egi-fedcloud-cdktn), found from this module (src, dist or lib). */
 function ourPackage(): OurPackage {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const file = path.join(dir, "package.json");
     if (fs.existsSync(file)) {
       const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
-      if (pkg.name === PACKAGE) return { root: dir, ...pkg };
+      if (/^egi-fedcloud-cdkt[fn]$/.test(pkg.name)) return { root: dir, ...pkg };
     }
-    if (path.dirname(dir) === dir) throw new Error(`init: the ${PACKAGE} package.json above ${__dirname} is missing; reinstall ${PACKAGE}`);
+    if (path.dirname(dir) === dir) throw new Error(`init: the egi-fedcloud-cdktf package.json above ${__dirname} is missing; reinstall the package`);
   }
 }
 
@@ -97,9 +105,19 @@ function listFiles(dir: string, prefix = ""): string[] {
   });
 }
 
-/** App path -> content: the templates with {{name}}, {{stack}}, {{version}}, {{projectId}} filled in, plus package.json. */
-function appFiles(ours: OurPackage, name: string): Record<string, string> {
-  const vars: Record<string, string> = { name, stack: name, version: ours.version, projectId: randomUUID() };
+/** App path -> content: the templates with their placeholders filled in, plus package.json. */
+function appFiles(ours: OurPackage, framework: AppFramework, name: string): Record<string, string> {
+  const vars: Record<string, string> = {
+    name,
+    stack: name,
+    version: ours.version,
+    projectId: randomUUID(),
+    framework: framework.name,
+    frameworkTitle: framework.title,
+    frameworkDocs: framework.docsUrl,
+    package: framework.ourPackage,
+    nodeVersions: framework.nodeVersions,
+  };
   const files: Record<string, string> = {};
   const templates = templateDir(ours);
   for (const rel of listFiles(templates)) {
@@ -108,35 +126,29 @@ function appFiles(ours: OurPackage, name: string): Record<string, string> {
       return vars[key];
     });
   }
-  files["package.json"] = `${JSON.stringify(appPackageJson(ours, name), null, 2)}\n`;
+  files["package.json"] = `${JSON.stringify(appPackageJson(ours, framework, name), null, 2)}\n`;
   return files;
 }
 
-function appPackageJson(ours: OurPackage, name: string) {
-  const pin = (names: readonly string[]) =>
-    Object.fromEntries(
-      names.map((n) => {
-        const version = ours.devDependencies[n];
-        if (!version) throw new Error(`init: ${PACKAGE}'s package.json pins no ${n}`);
-        return [n, version];
-      }),
-    );
+function appPackageJson(ours: OurPackage, framework: AppFramework, name: string) {
+  const cli = framework.name;
   return {
     name,
     version: "0.1.0",
     private: true,
-    description: "Virtual machines on an EGI Cloud site, with egi-fedcloud-cdktf",
+    description: `Virtual machines on an EGI Cloud site, with ${framework.ourPackage}`,
     scripts: {
       build: "tsc",
       test: "tsc && node --test dist/main.test.js",
-      synth: "cdktf synth",
-      deploy: "cdktf deploy",
-      destroy: "cdktf destroy",
+      synth: `${cli} synth`,
+      deploy: `${cli} deploy`,
+      destroy: `${cli} destroy`,
     },
-    ...(ours.engines ? { engines: ours.engines } : {}),
-    dependencies: { [PACKAGE]: ours.version, ...pin(PINNED_DEPENDENCIES) },
-    devDependencies: pin(PINNED_DEV_DEPENDENCIES),
-    ...(ours.allowScripts ? { allowScripts: ours.allowScripts } : {}),
+    engines: { node: framework.nodeEngines },
+    dependencies: { [framework.ourPackage]: ours.version, ...framework.dependencies },
+    devDependencies: { ...framework.devDependencies },
+    // cdktf-cli's node-pty install script would download or compile; egi-cdktf doctor --fix builds it instead
+    ...(cli === "cdktf" && ours.allowScripts ? { allowScripts: ours.allowScripts } : {}),
   };
 }
 

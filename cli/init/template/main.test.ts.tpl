@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import { after, test } from "node:test";
-import { Testing } from "cdktf";
+import { Testing } from "{{framework}}";
 import { VmStack } from "./main";
 
 const app = Testing.app();

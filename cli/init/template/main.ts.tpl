@@ -1,14 +1,14 @@
 /**
  * {{name}}: one virtual machine at an EGI Cloud site.
  *
- * `npx cdktf deploy` compiles this file (the app command of cdktf.json), runs it, and deploys. The
+ * `npx {{framework}} deploy` compiles this file (the app command of cdktf.json), runs it, and deploys. The
  * site is the one OS_AUTH_URL and OS_PROJECT_ID name; with a Check-in credential set
  * (CHECKIN_CLIENT_ID + CHECKIN_REFRESH_TOKEN), the app gets its Keystone token by itself.
  */
-import { App, TerraformOutput, TerraformStack } from "cdktf";
+import { App, TerraformOutput, TerraformStack } from "{{framework}}";
 import type { Construct } from "constructs";
-import { EgiSite, Flavor, MachineImage, VirtualMachine } from "egi-fedcloud-cdktf";
-import { runApp, synthWithEgiTokens } from "egi-fedcloud-cdktf/hook";
+import { EgiSite, Flavor, MachineImage, VirtualMachine } from "{{package}}";
+import { runApp, synthWithEgiTokens } from "{{package}}/hook";
 
 export class VmStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -19,7 +19,7 @@ export class VmStack extends TerraformStack {
 
     // Terraform keeps this stack's state in terraform.<stack>.tfstate in this folder. To deploy
     // from CI (.github/workflows/deploy.yml) or as a team, keep it in PostgreSQL instead: import
-    // TeamState from "egi-fedcloud-cdktf", uncomment the next line and set PG_CONN_STR.
+    // TeamState from "{{package}}", uncomment the next line and set PG_CONN_STR.
     // TeamState.postgres(this);
 
     const vm = new VirtualMachine(this, "vm", {

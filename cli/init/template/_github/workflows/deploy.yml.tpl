@@ -1,5 +1,5 @@
 # Infrastructure pull requests for {{name}}, on GitHub Actions (from examples/ci/github-actions.yml
-# of egi-fedcloud-cdktf).
+# of {{package}}).
 #
 # Before the first run: keep the state in PostgreSQL (uncomment TeamState.postgres in main.ts), commit
 # package-lock.json (npm ci needs it) and egi-cdktf.context.json, and set the settings below.
@@ -58,7 +58,7 @@ jobs:
       - run: npm ci
       - name: every stack keeps its state in PostgreSQL (a runner keeps no files between runs)
         run: |
-          npx cdktf synth
+          npx {{framework}} synth
           if grep -L '"pg"' cdktf.out/stacks/*/cdk.tf.json; then
             echo "::error::the stacks above keep their state on the runner's disk: uncomment TeamState.postgres(this) in main.ts"
             exit 1
@@ -85,9 +85,9 @@ jobs:
       - run: npm ci
       - name: every stack keeps its state in PostgreSQL (a runner keeps no files between runs)
         run: |
-          npx cdktf synth
+          npx {{framework}} synth
           if grep -L '"pg"' cdktf.out/stacks/*/cdk.tf.json; then
             echo "::error::the stacks above keep their state on the runner's disk: uncomment TeamState.postgres(this) in main.ts"
             exit 1
           fi
-      - run: npx cdktf deploy '*' --auto-approve
+      - run: npx {{framework}} deploy '*' --auto-approve
