@@ -252,7 +252,6 @@ export function buildPty(options: BuildOptions): BuildResult {
     for (const [k, v] of Object.entries(env)) if (v !== undefined && !/^npm_config_/i.test(k)) buildEnv[k] = v;
     // binding.gyp runs `node -e "require('nan')"`: the target's node first on PATH.
     buildEnv.PATH = [path.dirname(target.execPath), env.PATH ?? ""].join(path.delimiter);
-    buildEnv.npm_config_devdir = path.join(work, "devdir");
     const args = [nodeGyp, "rebuild", "--release", `--jobs=${Math.max(1, Math.min(os.cpus().length, 4))}`];
     if (nodedir) args.push(`--nodedir=${nodedir}`);
     const r = spawnSync(target.execPath, args, { cwd: copy, env: buildEnv, encoding: "utf8", timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
@@ -265,18 +264,24 @@ export function buildPty(options: BuildOptions): BuildResult {
       const line = output.split("\n").map((l) => l.trim()).find((l) => /error|not found|No such file/i.test(l) && !/^gyp ERR! (stack|System|command|cwd|node -v|node-gyp -v|not ok)/.test(l));
       throw new PtyBuildError(`node-gyp failed${line ? `: ${line}` : ` (exit ${r.status})`}`);
     }
-    // Loads under the target node (right ABI, links): only then is it put where cdktf-cli looks.
-    const check = spawnSync(target.execPath, ["-e", `require(${JSON.stringify(built)})`], { encoding: "utf8", timeout: 60_000 });
-    if (check.status !== 0) throw new PtyBuildError(`the built pty.node does not load in Node ${target.version}: ${check.stderr.trim().split("\n").find((l) => /Error/.test(l)) ?? ""}`);
+    // Copied beside its final name, checked to load there under the target node (right ABI, links;
+    // not from the temp dir, which may be noexec), then renamed: the loader never sees a bad file.
     const dest = path.join(ptyDir, prebuildRelPath(target));
-    const temp = `${path.join(path.dirname(dest), `.${path.basename(dest)}`)}.${process.pid}.tmp`;
+    const temp = path.join(path.dirname(dest), `.${path.basename(dest, ".node")}.${process.pid}.tmp.node`);
     try {
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
-      fs.copyFileSync(built, temp);
+      try {
+        fs.mkdirSync(path.dirname(dest), { recursive: true });
+        fs.copyFileSync(built, temp);
+      } catch (err) {
+        throw new PtyBuildError(`cannot write ${dest}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      const check = spawnSync(target.execPath, ["-e", `require(${JSON.stringify(temp)})`], { encoding: "utf8", timeout: 60_000 });
+      if (check.status !== 0) {
+        throw new PtyBuildError(`the built pty.node does not load in Node ${target.version}: ${check.stderr.trim().split("\n").find((l) => /Error/.test(l)) ?? `exit ${check.status}`}`);
+      }
       fs.renameSync(temp, dest);
-    } catch (err) {
+    } finally {
       fs.rmSync(temp, { force: true });
-      throw new PtyBuildError(`cannot write ${dest}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     return { file: dest, seconds: (Date.now() - started) / 1000, target, nodeGyp, nodedir };
   } finally {
