@@ -23,6 +23,11 @@ const COMMANDS: readonly CommandEntry[] = [
     load: () => (require("./commands/init") as typeof import("./commands/init")).initCommand,
   },
   {
+    name: "doctor",
+    summary: "check that this Node.js (22, 24, 26) and the app's cdktf-cli work together; --fix builds node-pty",
+    load: () => (require("./commands/doctor") as typeof import("./commands/doctor")).doctorCommand,
+  },
+  {
     name: "token",
     summary: "print a Keystone token scoped to OS_PROJECT_ID (like get-token.py)",
     load: () => (require("./commands/token") as typeof import("./commands/token")).tokenCommand,

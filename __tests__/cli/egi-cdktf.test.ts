@@ -103,6 +103,7 @@ describe("egi-cdktf --help", () => {
   test("GIVEN every command module WHEN egi-cdktf --help runs THEN it lists each command with its module's own summary", async () => {
     const modules = [
       require("../../cli/commands/init").initCommand,
+      require("../../cli/commands/doctor").doctorCommand,
       require("../../cli/commands/token").tokenCommand,
       require("../../cli/commands/projects").projectsCommand,
       require("../../cli/commands/env").envCommand,
