@@ -19,21 +19,24 @@ trap 'rm -rf "$stubs"' EXIT
 own=" $(sed -n 's/^PACKAGES="\(.*\)"$/\1/p' "$repo"/scripts/setup-*.sh | tr '\n' ' ') "
 count=0
 if [ -s "$record" ]; then
+  # dpkg's own file lists (/var/lib/dpkg/info/<package>[:<arch>].list), read in one pass.
+  lists=()
   while read -r pkg; do
     [ -n "$pkg" ] && [[ "$own" != *" $pkg "* ]] || continue
-    while read -r file; do
-      case "$file" in /bin/*|/sbin/*|/usr/bin/*|/usr/sbin/*|/usr/local/bin/*) ;; *) continue ;; esac
-      [ -x "$file" ] && [ ! -d "$file" ] || continue
-      name=$(basename "$file")
-      cat >"$stubs/$name" <<STUB
+    for list in "/var/lib/dpkg/info/$pkg.list" /var/lib/dpkg/info/"$pkg":*.list; do [ -f "$list" ] && lists+=("$list"); done
+  done <"$record"
+  while read -r pkg file; do
+    [ -x "$file" ] && [ ! -d "$file" ] || continue
+    name=$(basename "$file")
+    cat >"$stubs/$name" <<STUB
 #!/bin/sh
 echo "$name is installed only by the site suite's setup (Debian package $pkg, npm run test:site): a test under npm test must not run it; move the test to __tests__/site/ or install $pkg in npm test's own setup (scripts/setup-*.sh)" >&2
 exit 127
 STUB
-      chmod +x "$stubs/$name"
-      count=$((count + 1))
-    done < <(dpkg-query -L "$pkg" 2>/dev/null || true)
-  done <"$record"
+    chmod +x "$stubs/$name"
+    count=$((count + 1))
+  done < <([ ${#lists[@]} -eq 0 ] || awk '$0 ~ "^(/usr)?(/local)?/s?bin/[^/]+$" {
+      pkg = FILENAME; sub(/.*\//, "", pkg); sub(/\.list$/, "", pkg); sub(/:.*/, "", pkg); print pkg, $0 }' "${lists[@]}")
 fi
 echo "without-site-tools: $count program(s) of the site suite hidden" >&2
 PATH="$stubs:$PATH" "$@"
