@@ -28,6 +28,7 @@ const short = (url) => {
 };
 const key = (n) => `${n.callFrame.functionName || "(anonymous)"} ${short(n.callFrame.url)}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ""}`;
 const area = (n) => {
+  if (n.callFrame.url.startsWith("node:")) return `node:${n.callFrame.url.slice(5).split("/").slice(0, 2).join("/")}`;
   const u = short(n.callFrame.url);
   if (!u) return n.callFrame.functionName.startsWith("(") ? n.callFrame.functionName : "(native / V8 builtins)";
   const pkg = u.match(/^((?:@[^/]+\/)?[^/]+)\/(.*)$/);

@@ -109,12 +109,19 @@ function jsonDiff(a, x, at = [], out = []) {
     }
     const source = frameworks.includes("cdktf") ? stackDir : tnStackDir;
     if (tnDir && frameworks.includes("cdktf")) {
-      const [a, x] = [stackDir, tnStackDir].map((d) => JSON.parse(fs.readFileSync(path.join(d, "cdk.tf.json"), "utf8")));
+      // the local backend's state file is in each project's own folder: compared relative to it
+      const read = (d, project) => {
+        const j = JSON.parse(fs.readFileSync(path.join(d, "cdk.tf.json"), "utf8"));
+        const local = j.terraform?.backend?.local;
+        if (local?.path?.startsWith(`${project}${path.sep}`)) local.path = `<project>/${path.relative(project, local.path)}`;
+        return j;
+      };
+      const [a, x] = [read(stackDir, dir), read(tnStackDir, tnDir)];
       const diffs = jsonDiff(a, x);
       const bad = diffs.filter((d) => !(d.at[0] === "//" && d.at[1] === "metadata" && ["version", "backend"].includes(d.at[2])));
       const show = (d) => `${d.at.join(".")}: ${JSON.stringify(d.a)} -> ${JSON.stringify(d.b)}`;
       if (bad.length) throw new Error(`check FAILED: the cdktn stack's cdk.tf.json differs from cdktf's outside the "//" metadata:\n  ${bad.slice(0, 20).map(show).join("\n  ")}`);
-      checks.push(`check: cdk.tf.json of cdktn = cdktf's${diffs.length ? `, except ${diffs.map(show).join("; ")}` : ", identical"}`);
+      checks.push(`check: cdk.tf.json of cdktn = cdktf's (local backend path relative to each project)${diffs.length ? `, except ${diffs.map(show).join("; ")}` : ", identical"}`);
     }
     fs.cpSync(source, copyDir, { recursive: true, verbatimSymlinks: true, filter: (src) => path.basename(src) !== "plan" });
     const json = JSON.parse(fs.readFileSync(path.join(copyDir, "cdk.tf.json"), "utf8"));
