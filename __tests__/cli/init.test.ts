@@ -14,6 +14,8 @@ import { githubJobs, RECIPES, REPO } from "../examples/ci-recipes";
 const ours = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
 /** The cdktn toolchain egi-fedcloud-cdktn is built and tested with (scripts/build-cdktn.sh). */
 const cdktnToolchain = JSON.parse(fs.readFileSync(path.join(REPO, "frameworks", "cdktn", "package.json"), "utf8"));
+/** The framework this unit run is on (jest.cdktn.config.js sets EGI_FRAMEWORK): init's default. */
+const runFramework: "cdktf" | "cdktn" = (globalThis as { EGI_FRAMEWORK?: "cdktn" }).EGI_FRAMEWORK ?? "cdktf";
 const EXPECTED_FILES = [".github/workflows/deploy.yml", ".gitignore", "README.md", "cdktf.json", "main.test.ts", "main.ts", "package.json", "tsconfig.json"];
 
 async function run(args: string[]) {
@@ -51,7 +53,7 @@ describe("egi-cdktf init into a new folder", () => {
 
   beforeAll(async () => {
     dir = path.join(parentDir(), "My App");
-    result = await run(["init", dir]);
+    result = await run(["init", dir, "--framework", "cdktf"]);
   });
 
   test("GIVEN a folder that does not exist WHEN init runs THEN exit 0 and exactly the app's files are written, no placeholder left", () => {
@@ -123,6 +125,15 @@ describe("egi-cdktf init into a new folder", () => {
     expect(result.stdout).toContain("npx cdktf deploy\n");
     expect(result.stdout).toContain(`a CDK for Terraform app (cdktf 0.21.0, egi-fedcloud-cdktf ${ours.version})`);
   });
+});
+
+test(`GIVEN no --framework WHEN init runs on ${runFramework} THEN the app is for ${runFramework}, the framework of the egi-cdktf that ran`, async () => {
+  const dir = path.join(parentDir(), "default");
+  const r = await run(["init", dir]);
+  expect(r.status).toBe(0);
+  const pkg = JSON.parse(read(dir, "package.json"));
+  expect(Object.keys(pkg.dependencies).sort()).toEqual([runFramework, "constructs", `egi-fedcloud-${runFramework}`].sort());
+  expect(r.stdout).toContain(`npx ${runFramework} deploy\n`);
 });
 
 describe("egi-cdktf init --framework cdktn: a CDK Terrain app", () => {
@@ -284,7 +295,7 @@ describe("egi-cdktf init usage", () => {
     const help = await run(["init", "--help"]);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: egi-cdktf init \[DIR\]/);
-    expect(help.stdout).toContain("npx cdktf deploy");
+    expect(help.stdout).toContain(`npx ${runFramework} deploy`);
     // The entry's summary (shown without loading the module) is the module's own.
     const { initCommand } = require("../../cli/commands/init");
     const summary = initCommand.summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -66,8 +66,9 @@ export function terraform(dir: string, args: string[], engine: Engine = "terrafo
 }
 
 /** `<engine> init` then `<engine> validate -json`; returns the validate report. */
-export function initAndValidate(dir: string, engine: Engine = "terraform"): { valid: boolean; diagnostics: Array<{ severity: string; summary: string; detail?: string }> } {
-  const init = terraform(dir, ["init", "-no-color", "-backend=false"], engine);
+export function initAndValidate(dir: string, engine: Engine = "terraform", opts: { readonly backend?: boolean } = {}): { valid: boolean; diagnostics: Array<{ severity: string; summary: string; detail?: string }> } {
+  // backend: true for a stack that will be planned (its own local backend, inside `dir`)
+  const init = terraform(dir, ["init", "-no-color", "-input=false", ...(opts.backend ? [] : ["-backend=false"])], engine);
   if (init.status !== 0) throw new Error(`${engine} init failed in ${dir}:\n${init.stderr}${init.stdout}`);
   const validate = terraform(dir, ["validate", "-json", "-no-color"], engine);
   return JSON.parse(validate.stdout);

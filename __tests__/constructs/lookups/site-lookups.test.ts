@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { TerraformStack, Testing } from "cdktf";
+import { LocalBackend, TerraformStack, Testing } from "cdktf";
 import { ContextFile } from "../../../constructs/lookups/context-file";
 import { EgiSite } from "../../../constructs/egi-site";
 import { Flavor } from "../../../constructs/flavor";
@@ -119,10 +119,17 @@ describe("a server whose image or flavor comes from an unanswered synth-time loo
   });
 });
 
+/**
+ * A stack that terraform plans gets a local backend inside its own folder: cdktn's Testing.fullSynth
+ * adds the default one (a state file in the working directory), cdktf 0.21's adds none.
+ */
+const plannable = (stack: TerraformStack) => new LocalBackend(stack, { path: "terraform.tfstate" });
+
 describe("the precondition with the real terraform (offline)", () => {
   /** Key pair, security group and volume besides the server: none of them may be created. */
   function fullStack(): string {
     const { stack, vm } = vmStack({ flavor: bestFit() });
+    plannable(stack);
     new KeyPair(stack, "key", { publicKey: ED25519, name: "k" });
     new SecurityGroup(stack, "sg", { name: "sg" });
     vm.attachNewVolume("data", { sizeGb: 1 });
@@ -137,7 +144,7 @@ describe("the precondition with the real terraform (offline)", () => {
 
   test("GIVEN an unanswered best fit WHEN terraform plan runs THEN it fails at the server's precondition with the fix, so apply creates nothing", () => {
     const dir = fullStack();
-    initAndValidate(dir);
+    initAndValidate(dir, "terraform", { backend: true });
     // The provider authenticates lazily: nothing listens at this URL and nothing is asked of it.
     Object.assign(process.env, { OS_AUTH_URL: "http://127.0.0.1:9/v3", OS_TOKEN: "not-a-token" });
     try {
@@ -162,12 +169,13 @@ describe("a Flavor.exact check with the real terraform (offline)", () => {
   /** A VM with an exact flavor, a key pair, a security group and a volume, checked against `flavors` by the hook's prepare. */
   async function checkedStack(flavors: FakeFlavor[]): Promise<string> {
     const { stack, site, vm } = vmStack({ flavor: Flavor.exact(SPEC) });
+    plannable(stack);
     new KeyPair(stack, "key", { publicKey: ED25519, name: "k" });
     new SecurityGroup(stack, "sg", { name: "sg" });
     vm.attachNewVolume("data", { sizeGb: 1 });
     await site._lookups.prepare(fakeSiteToken(flavors).token);
     const dir = path.join(Testing.fullSynth(stack), "stacks", "s");
-    expect(initAndValidate(dir)).toMatchObject({ valid: true, diagnostics: [] });
+    expect(initAndValidate(dir, "terraform", { backend: true })).toMatchObject({ valid: true, diagnostics: [] });
     return dir;
   }
 
