@@ -37,7 +37,7 @@ export const APP_FRAMEWORKS: Readonly<Record<FrameworkName, AppFramework>> = {
     name: "cdktn",
     ourPackage: "egi-fedcloud-cdktn",
     title: "CDK Terrain",
-    docsUrl: "https://cdktn.io",
+    docsUrl: "https://github.com/open-constructs/cdk-terrain",
     dependencies: { cdktn: "0.24.0", constructs: "10.7.2" },
     devDependencies: { "@types/node": "22.20.1", "cdktn-cli": "0.24.0", typescript: "5.9.3" },
     nodeEngines: "^22.19.0 || ^24.0.0 || ^26.0.0",
