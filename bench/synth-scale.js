@@ -240,7 +240,14 @@ if (!fs.existsSync(path.join(dist, "constructs", "index.js"))) {
   process.exit(1);
 }
 if (usesTn) {
-  const missing = ["constructs/index.js", "auth/hook.js", "auth/framework.js", ".gen/providers/openstack/provider/index.js"].filter((f) => !fs.existsSync(path.join(tnPkg, "lib", f)));
+  const need = ["constructs/index.js", "auth/hook.js", "auth/framework.js", ".gen/providers/openstack/provider/index.js"];
+  let missing = need.filter((f) => !fs.existsSync(path.join(tnPkg, "lib", f)));
+  // scripts/build-package.sh cdktn rebuilds the package from scratch (about a minute): wait for one under way
+  for (let waited = 0; missing.length && waited < 180; waited += 5) {
+    if (waited === 0) process.stderr.write(`bench: waiting for ${tnPkg}/lib (a package build under way?)\n`);
+    spawnSync("sleep", ["5"]);
+    missing = need.filter((f) => !fs.existsSync(path.join(tnPkg, "lib", f)));
+  }
   if (missing.length) {
     console.error(`bench: ${tnPkg}/lib lacks ${missing.join(", ")}; run scripts/build-package.sh cdktn first`);
     process.exit(1);
