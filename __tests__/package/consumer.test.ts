@@ -294,7 +294,7 @@ describe("(iii) egi-cdktf init from the installed package", () => {
   test("GIVEN the installed app WHEN egi-cdktf doctor --fix runs, as its README says THEN exit 0 and cdktf-cli can start on this Node (on 24 and 26 after building its node-pty)", () => {
     const r = run("starter: npx egi-cdktf doctor --fix", "npx", ["--no-install", "egi-cdktf", "doctor", "--fix"], dir);
     expectSuccess(r, "egi-cdktf doctor --fix");
-    expect(r.output).toMatch(/^egi-cdktf doctor: Node v\d+\.\d+\.\d+ and cdktf-cli 0\.21\.0 ready in /m);
+    expect(r.output).toMatch(/^egi-cdktf doctor: Node \d+\.\d+\.\d+ and cdktf-cli 0\.21\.0 ready in /m);
   });
 
   test("GIVEN the installed app WHEN cdktf synth runs (its cdktf-cli, no credential) THEN its stack has the server and outputs server_id and server_ip; the one warning says the flavor needs a credential", () => {

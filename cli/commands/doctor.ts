@@ -34,7 +34,7 @@ export async function runDoctor(options: DoctorOptions, io: Io): Promise<number>
     const lines = SUPPORTED_NODE_MAJORS.join(", ").replace(/, (\d+)$/, " or $1");
     problem(
       major < SUPPORTED_NODE_MAJORS[0]
-        ? `Node ${node.version} is end-of-life: install Node ${lines} (24 is the active LTS) and run this again`
+        ? `Node ${node.version} is end-of-life: install Node ${lines} and run this again`
         : `Node ${node.version} is not a line egi-fedcloud-cdktf is tested on: use Node ${lines}`,
     );
   }
