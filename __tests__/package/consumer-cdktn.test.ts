@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeConsumerApp } from "../support/consumer-app";
 
 jest.setTimeout(300_000);
 
@@ -106,44 +107,14 @@ describe("(ii) a fresh CDK Terrain app", () => {
 
   beforeAll(() => {
     dir = path.join(root, "consumer");
-    fs.mkdirSync(dir);
-    const write = (file: string, content: unknown) => fs.writeFileSync(path.join(dir, file), typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`);
-    write("package.json", {
+    writeConsumerApp(dir, {
       name: "consumer-cdktn",
-      private: true,
-      dependencies: { "egi-fedcloud-cdktn": `file:${tarball}`, cdktn: toolchain.cdktn, constructs: toolchain.constructs },
+      framework: "cdktn",
+      ourPackage: "egi-fedcloud-cdktn",
+      tarball,
+      dependencies: { cdktn: toolchain.cdktn, constructs: toolchain.constructs },
       devDependencies: { "cdktn-cli": toolchain["cdktn-cli"], typescript: toolchain.typescript, "@types/node": toolchain["@types/node"] },
     });
-    write("cdktf.json", { language: "typescript", app: "node_modules/.bin/tsc && node dist/main.js", sendCrashReports: "false" });
-    write("tsconfig.json", {
-      compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", strict: true, skipLibCheck: false, types: ["node"], outDir: "dist", rootDir: "." },
-      include: ["main.ts"],
-    });
-    write(
-      "main.ts",
-      `import { App, TerraformOutput, TerraformStack } from "cdktn";
-import { EgiSite, Flavor, MachineImage, VirtualMachine } from "egi-fedcloud-cdktn";
-import { runApp, synthWithEgiTokens } from "egi-fedcloud-cdktn/hook";
-import { ComputeInstanceV2 } from "egi-fedcloud-cdktn/providers/openstack/compute-instance-v2";
-import { ComputeServergroupV2 } from "egi-fedcloud-cdktn/providers/openstack/compute-servergroup-v2";
-
-runApp(async () => {
-  const app = new App();
-  const stack = new TerraformStack(app, "consumer");
-  new EgiSite(stack, "site");
-  const vm = new VirtualMachine(stack, "vm", {
-    name: "consumer-vm",
-    image: MachineImage.fromRegistry({ osDistro: "ubuntu", osVersion: "22.04" }),
-    flavor: Flavor.bestFit({ minVcpus: 1, minRamMb: 2048, minDiskGb: 20 }),
-  });
-  const instance: ComputeInstanceV2 = vm.instance;
-  new TerraformOutput(stack, "same_binding", { value: String(instance instanceof ComputeInstanceV2) });
-  new TerraformOutput(stack, "server_id", { value: vm.instanceId });
-  new ComputeServergroupV2(stack, "workers", { name: "workers", policies: ["anti-affinity"] });
-  await synthWithEgiTokens(app);
-});
-`,
-    );
     installed = run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
   });
 

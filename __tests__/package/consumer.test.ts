@@ -16,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeConsumerApp } from "../support/consumer-app";
 
 jest.setTimeout(240_000);
 
@@ -167,46 +168,14 @@ describe("(ii) a fresh consumer project", () => {
 
   beforeAll(() => {
     dir = path.join(root, "consumer");
-    fs.mkdirSync(dir);
-    const write = (file: string, content: unknown) => fs.writeFileSync(path.join(dir, file), typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`);
-    write("package.json", {
+    writeConsumerApp(dir, {
       name: "consumer",
-      private: true,
-      dependencies: { "egi-fedcloud-cdktf": `file:${tarball}`, cdktf: "0.21.0", constructs: "10.4.2" },
+      framework: "cdktf",
+      ourPackage: "egi-fedcloud-cdktf",
+      tarball,
+      dependencies: { cdktf: "0.21.0", constructs: "10.4.2" },
       devDependencies: { typescript: ours.devDependencies.typescript, "@types/node": ours.devDependencies["@types/node"] },
     });
-    write("cdktf.json", { language: "typescript", app: "node_modules/.bin/tsc && node dist/main.js", sendCrashReports: "false" });
-    write("tsconfig.json", {
-      compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", strict: true, skipLibCheck: false, types: ["node"], outDir: "dist", rootDir: "." },
-      include: ["main.ts"],
-    });
-    write(
-      "main.ts",
-      `import { App, TerraformOutput, TerraformStack } from "cdktf";
-import { EgiSite, Flavor, MachineImage, VirtualMachine } from "egi-fedcloud-cdktf";
-import { runApp, synthWithEgiTokens } from "egi-fedcloud-cdktf/hook";
-import { ComputeInstanceV2 } from "egi-fedcloud-cdktf/providers/openstack/compute-instance-v2";
-import { ComputeServergroupV2 } from "egi-fedcloud-cdktf/providers/openstack/compute-servergroup-v2";
-
-runApp(async () => {
-  const app = new App();
-  const stack = new TerraformStack(app, "consumer");
-  new EgiSite(stack, "site");
-  const vm = new VirtualMachine(stack, "vm", {
-    name: "consumer-vm",
-    image: MachineImage.fromRegistry({ osDistro: "ubuntu", osVersion: "22.04" }),
-    flavor: Flavor.bestFit({ minVcpus: 1, minRamMb: 2048, minDiskGb: 20 }),
-  });
-  // The binding reached through the package's exports is the one the construct uses.
-  const instance: ComputeInstanceV2 = vm.instance;
-  new TerraformOutput(stack, "same_binding", { value: String(instance instanceof ComputeInstanceV2) });
-  new TerraformOutput(stack, "server_id", { value: vm.instanceId });
-  // The escape hatch: a resource no construct wraps, from the package's bindings.
-  new ComputeServergroupV2(stack, "workers", { name: "workers", policies: ["anti-affinity"] });
-  await synthWithEgiTokens(app);
-});
-`,
-    );
     installed = npm("consumer: npm install (tarball + cdktf, constructs, typescript)", NPM_INSTALL, dir);
   });
 
