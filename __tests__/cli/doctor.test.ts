@@ -6,8 +6,8 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { tempDirsRemovedAfterAll, writeJson } from "../support/temp-dirs";
 import type { Io } from "../../cli/command";
 import { UsageError } from "../../cli/command";
 import { doctorCommand, runDoctor, SUPPORTED_NODE_MAJORS } from "../../cli/commands/doctor";
@@ -17,20 +17,8 @@ const REPO = path.resolve(__dirname, "..", "..");
 const REAL_PTY = findPackageDir(PTY_PACKAGE, path.join(REPO, "node_modules", "@cdktf", "cli-core")) as string;
 const SHIPPED_ABIS = ["102", "108", "111", "115", "120", "127"];
 
-const temps: string[] = [];
-const tempDir = (prefix = "egi-doctor-") => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const writeJson = (file: string, value: unknown) => {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(value));
-};
+const tempDirIn = tempDirsRemovedAfterAll();
+const tempDir = (prefix = "egi-doctor-") => tempDirIn(prefix);
 
 /** An app whose cdktf-cli 0.21.0 loads a copy of the real node-pty (shipped binaries only), nan beside it. */
 function cdktfApp(): { app: string; ptyDir: string } {

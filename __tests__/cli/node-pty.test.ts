@@ -6,8 +6,8 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { tempDirsRemovedAfterAll, writeJson } from "../support/temp-dirs";
 import {
   buildPty,
   currentNode,
@@ -31,20 +31,7 @@ const REAL_NAN = findPackageDir("nan", REAL_PTY) as string;
 /** The ABIs node-pty 0.10.2 ships for linux-x64 (a build here adds others: not counted). */
 const SHIPPED_ABIS = ["102", "108", "111", "115", "120", "127"];
 
-const temps: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const writeJson = (file: string, value: unknown) => {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(value));
-};
+const tempDir = tempDirsRemovedAfterAll();
 const fakePackage = (dir: string, name: string, version = "1.0.0") => writeJson(path.join(dir, "package.json"), { name, version });
 
 /**
