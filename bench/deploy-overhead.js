@@ -10,7 +10,7 @@
  * wrapper that log each child's start and end.
  *
  * cdktf: bench/fixtures/machines-app.js with dist/ (npm run build:app), the repo's cdktf-cli 0.21.
- * cdktn: bench/fixtures/machines-app-cdktn.js, the same app with the egi-fedcloud-cdktn package
+ * cdktn: bench/fixtures/machines-app.js with BENCH_FRAMEWORK=cdktn, the same app with the egi-fedcloud-cdktn package
  *   (frameworks/cdktn/pkg, copied first so that a rebuild during the bench cannot break a run) through
  *   its runApp (creation stack off unless chosen; the app logs the value it synthesized with), and
  *   frameworks/cdktn/node_modules/.bin/cdktn (cdktn-cli 0.24, Node >= 22.19: run the bench with
@@ -36,7 +36,7 @@ function tnProject(name, appEnv) {
   const dir = path.join(b.root, name);
   fs.mkdirSync(dir);
   const vars = Object.entries(appEnv).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`).join(" ");
-  const app = `s=$(date +%s%N); ${vars} node ${JSON.stringify(path.join(__dirname, "fixtures", "machines-app-cdktn.js"))}; rc=$?; echo "$s $(date +%s%N) $rc app" >> "$BENCH_PHASE_LOG"; exit $rc`;
+  const app = `s=$(date +%s%N); BENCH_FRAMEWORK=cdktn ${vars} node ${JSON.stringify(path.join(__dirname, "fixtures", "machines-app.js"))}; rc=$?; echo "$s $(date +%s%N) $rc app" >> "$BENCH_PHASE_LOG"; exit $rc`;
   fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app, sendCrashReports: "false" }));
   return dir;
 }
