@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { readManifest, readProject, synthesize } from "../../cli/plan-summary/synth";
 import { writeConsumerApp } from "../support/consumer-app";
 
 jest.setTimeout(300_000);
@@ -163,5 +164,14 @@ new VirtualMachine(new TerraformStack(new App(), "s"), "vm", { image: MachineIma
     expect(json.terraform.required_providers.openstack).toEqual({ source: "terraform-provider-openstack/openstack", version: "3.4.0" });
     expect(json.output.same_binding.value).toBe("true");
     expect(Object.values(json.resource.openstack_compute_servergroup_v2)).toEqual([expect.objectContaining({ name: "workers", policies: ["anti-affinity"] })]);
+  });
+
+  test("GIVEN the cdktn app WHEN egi-cdktf plan-summary's synth step runs it (its cdktf.json app command, as cdktn-cli does) THEN the stack is found with the annotations cdktn gave", async () => {
+    const project = readProject(dir);
+    await synthesize(project, { PATH: process.env.PATH, HOME: process.env.HOME });
+    const stacks = readManifest(project);
+    expect(stacks.map((st) => st.name)).toEqual(["consumer"]);
+    expect(fs.existsSync(path.join(stacks[0].dir, "cdk.tf.json"))).toBe(true);
+    expect(stacks[0].annotations).toEqual([expect.objectContaining({ level: "warning", message: expect.stringContaining("the smallest flavor with at least 1 vCPUs") })]);
   });
 });
