@@ -8,6 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=$(mkdir -p "${1:-dist-lang}" && cd "${1:-dist-lang}" && pwd)
 [ -f .jsii ] || { echo "package-python: no .jsii; run npm run build first" >&2; exit 1; }
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+# jsii 5.9 and jsii-pacmak 1.140 call Node 26 "untested": the package tests check what they build on 26 (CI runs them there).
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
 # pacmak runs `npm pack` to embed the package: pack what lib/ holds, do not rebuild it.
 npm_config_ignore_scripts=true node_modules/.bin/jsii-pacmak --targets python --code-only --outdir "$out" --force
 cd "$out/python"
