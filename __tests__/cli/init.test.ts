@@ -76,6 +76,8 @@ describe("egi-cdktf init into a new folder", () => {
     expect(pkg.scripts.test).toBe("tsc && node --test dist/main.test.js");
     expect(pkg.engines).toEqual(ours.engines);
     expect(pkg.scripts.deploy).toBe("cdktf deploy");
+    // cdktf-cli's node-pty for Node 24/26, built at install, never failing the install
+    expect(pkg.scripts.postinstall).toBe("egi-cdktf doctor --fix || true");
   });
 
   test("GIVEN the new app WHEN cdktf.json and tsconfig.json are read THEN the app command compiles with tsc and runs dist/main.js, a project id is set", () => {
@@ -160,6 +162,7 @@ describe("egi-cdktf init --framework cdktn: a CDK Terrain app", () => {
     expect(pkg.dependencies.constructs).toMatch(/^10\.[67]\./); // cdktn 0.24's peer range
     expect(pkg.scripts).toMatchObject({ synth: "cdktn synth", deploy: "cdktn deploy", destroy: "cdktn destroy" });
     expect(pkg.allowScripts).toBeUndefined(); // no node-pty in cdktn-cli
+    expect(pkg.scripts.postinstall).toBeUndefined();
     expect(pkg.engines).toEqual(ours.engines);
   });
 

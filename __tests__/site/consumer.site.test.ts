@@ -1,9 +1,9 @@
 /**
  * egi-fedcloud-cdktf as a user installs it, deployed on the local site by a cdktf app made with
  * `egi-cdktf init`, through the app's own cdktf-cli under the Node this suite runs on. On Node 24
- * and 26, cdktf-cli 0.21 starts only after `npx egi-cdktf doctor --fix` (its README's step), which
- * builds its terminal library for that Node: the deploy proves the fix. The tests are the shared
- * init-app suite (support/init-app-site.ts).
+ * and 26, cdktf-cli 0.21 starts only once its terminal library is built for that Node, which the
+ * app's postinstall does (`egi-cdktf doctor --fix`): `npm install` then `cdktf deploy`, nothing
+ * else, proves it. The tests are the shared init-app suite (support/init-app-site.ts).
  */
 import * as path from "node:path";
 import { REPO } from "../support/identity-site";
@@ -15,5 +15,4 @@ initAppOnSite({
   framework: "cdktf",
   packageDir: REPO, // lib/, built by npm run test:site
   nodeBin: path.dirname(process.execPath),
-  afterInstall: [["npx", "egi-cdktf", "doctor", "--fix"]],
 });

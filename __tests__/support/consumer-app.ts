@@ -62,3 +62,16 @@ runApp(async () => {
 `,
   );
 }
+
+/**
+ * Point the app's pin of `ourPackage` at `tarball`, which stands in for the registry version until
+ * the package is published, so that a plain `npm install` (the user's command, which also runs the
+ * app's own postinstall; `npm install <spec>` would not) installs it.
+ */
+export function pinToTarball(dir: string, ourPackage: string, tarball: string): void {
+  const file = path.join(dir, "package.json");
+  const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
+  if (!pkg.dependencies?.[ourPackage]) throw new Error(`${file} does not depend on ${ourPackage}`);
+  pkg.dependencies[ourPackage] = `file:${tarball}`;
+  fs.writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+}

@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { adminToken, cloudSite, portsOf, serversNamed } from "./cloud-site";
 import { identitySite, mintRefreshToken, REPO, userEnv } from "./identity-site";
+import { pinToTarball } from "./consumer-app";
 import { filesBelow, scanForSecrets } from "./secret-scan";
 import { terraformEnv } from "./terraform";
 
@@ -22,8 +23,6 @@ export interface InitAppSite {
   readonly packageDir: string;
   /** The bin folder of the Node the app's CLI runs under (first on PATH). */
   readonly nodeBin: string;
-  /** Run in the app after npm install, as its README tells the user (e.g. egi-cdktf doctor --fix). */
-  readonly afterInstall?: readonly string[][];
 }
 
 /** The init app of `framework` deployed and destroyed on the local site: the tests, with their setup and cleanup. */
@@ -76,11 +75,8 @@ export function initAppOnSite(opts: InitAppSite): void {
     const init = spawnSync(process.execPath, [path.join(REPO, "bin", "egi-cdktf"), "init", dir, "--framework", cli], { encoding: "utf8" });
     if (init.status !== 0) throw new Error(`egi-cdktf init failed: ${init.stderr}`);
     name = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).name;
-    npm(["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], dir);
-    for (const command of opts.afterInstall ?? []) {
-      const r = spawnSync(command[0], command.slice(1), { cwd: dir, encoding: "utf8", env: { ...process.env, PATH: pathWithNode }, timeout: 300_000 });
-      if (r.status !== 0) throw new Error(`${command.join(" ")} failed (exit ${r.status}): ${r.stdout}${r.stderr}`);
-    }
+    pinToTarball(dir, `egi-fedcloud-${cli}`, tarball);
+    npm(["install", "--prefer-offline", "--no-audit", "--no-fund"], dir); // as the user does: runs the app's postinstall
 
     env = userEnv(identity, identity.clients.public, { CHECKIN_REFRESH_TOKEN: await mintRefreshToken(identity, identity.clients.public) });
     env.TMPDIR = path.join(env.HOME, "tmp"); // scanned too: the CLI and terraform write temp files there

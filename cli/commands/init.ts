@@ -143,6 +143,9 @@ function appPackageJson(ours: OurPackage, framework: AppFramework, name: string)
       synth: `${cli} synth`,
       deploy: `${cli} deploy`,
       destroy: `${cli} destroy`,
+      // cdktf-cli 0.21 has no node-pty for Node 24/26: build it at install, so `npx cdktf` works
+      // (never fatal: on a machine that cannot build it, doctor's one line says what to do)
+      ...(cli === "cdktf" ? { postinstall: "egi-cdktf doctor --fix || true" } : {}),
     },
     engines: { node: framework.nodeEngines },
     dependencies: { [framework.ourPackage]: ours.version, ...framework.dependencies },

@@ -31,7 +31,7 @@ export const APP_FRAMEWORKS: Readonly<Record<FrameworkName, AppFramework>> = {
     dependencies: { cdktf: "0.21.0", constructs: "10.4.2" },
     devDependencies: { "@types/node": "22.20.1", "cdktf-cli": "0.21.0", typescript: "5.9.3" },
     nodeEngines: "^22.19.0 || ^24.0.0 || ^26.0.0",
-    nodeVersions: "22, 24 or 26 (on 24 and 26, `npx egi-cdktf doctor --fix` once after `npm install`: cdktf-cli 0.21 has no terminal library built for them)",
+    nodeVersions: "22, 24 or 26 (on 24 and 26 `npm install` builds cdktf-cli's terminal library with `egi-cdktf doctor --fix`: g++, make and python3 needed)",
   },
   cdktn: {
     name: "cdktn",
