@@ -50,7 +50,8 @@ apache_stop() {
 stop_service apache "$APACHE_PID" '^(apache2|httpd)$' apache_stop
 [[ $apache_only -eq 1 ]] && exit 0
 idp_stop() { kill -TERM "$1" 2>/dev/null; }
-stop_service idp "$IDP_PID" '^node$' idp_stop
+# Node 26 names its main thread (the process's comm) node-MainThread
+stop_service idp "$IDP_PID" '^node(-MainThread)?$' idp_stop
 rm -f "$STATE/run/up.key"
 
 if [[ $purge -eq 1 && -d $STATE ]]; then
