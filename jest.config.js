@@ -1,3 +1,11 @@
+const path = require("node:path");
+
+// As __tests__/setup-env.ts does inside each test, but for the real process environment that
+// programs spawned without an explicit env inherit (jest gives tests a copy of process.env): cdktf's
+// own `terraform version` probe then reads the offline mirror's CLI config, not the shell's (a
+// TF_CLI_CONFIG_FILE naming a missing file made it relay terraform's warning as an [ERROR] line).
+process.env.TF_CLI_CONFIG_FILE = path.resolve(__dirname, process.env.TERRAFORM_MIRROR_DIR ?? ".terraform-mirror", "terraformrc");
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
