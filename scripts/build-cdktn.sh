@@ -8,7 +8,7 @@
 #      package.json, tsconfigs, the bundled runtime dependencies;
 #   3. .gen/ from the committed provider schema with cdktn's generator (scripts/generate-bindings.ts);
 #   4. as the cdktf build: tsc for every binding into lib/.gen, jsii for the library, the hook and
-#      the CLI into lib/ and .jsii (the toolchain's TypeScript and jsii), jsii-docgen for API.md.
+#      the CLI into lib/ and .jsii (the toolchain's TypeScript and jsii), scripts/docgen.sh for API.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO=$PWD
@@ -38,10 +38,6 @@ cd "$PKG"
 # missing-dev-dependency: jsii would have the devDependency on constructs be the peer range's lowest
 # (10.6.0); it is 10.7.2 on purpose, the version the toolchain, the tests and new apps use.
 "$REPO/$TOOLCHAIN/node_modules/.bin/jsii" --silence-warnings reserved-word --silence-warnings metadata/missing-dev-dependency
-# jsii-docgen looks for the dependencies' assemblies only in the package's own node_modules: link
-# the toolchain's peers there while it runs (npm pack would only take the bundled ones anyway).
-trap 'rm -f node_modules/cdktn node_modules/constructs' EXIT
-ln -s "$REPO/$TOOLCHAIN/node_modules/cdktn" "$REPO/$TOOLCHAIN/node_modules/constructs" node_modules/
-"$REPO/node_modules/.bin/jsii-docgen" -s root -o API.md
-rm -f node_modules/cdktn node_modules/constructs
+# API.md as the root's: in a folder with this assembly and links to its peers (cdktn, constructs 10.7)
+"$REPO/scripts/docgen.sh" "$PWD/API.md" "$PWD"
 echo "build-cdktn: $PKG ($(node -p 'require("./package.json").name') $(node -p 'require("./package.json").version')) built in $((SECONDS - started)) s"

@@ -8,17 +8,17 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { FrameworkName } from "../auth/framework";
 
 export const OPENSTACK_FQPN = "registry.terraform.io/terraform-provider-openstack/openstack";
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const SCHEMA_FILE = path.join(REPO_ROOT, "provider-schema", "openstack.json");
 
 /** The frameworks the library is built for: cdktf (the root's toolchain) and cdktn (frameworks/cdktn). */
-export type Framework = "cdktf" | "cdktn";
-export const FRAMEWORKS: readonly Framework[] = ["cdktf", "cdktn"];
+const FRAMEWORKS: readonly FrameworkName[] = ["cdktf", "cdktn"];
 
 /** The generator modules of `framework`: cdktf's from the root, cdktn's from its own toolchain. */
-function generatorModules(framework: Framework): { commons: typeof import("@cdktf/commons"); generator: typeof import("@cdktf/provider-generator") } {
+function generatorModules(framework: FrameworkName): { commons: typeof import("@cdktf/commons"); generator: typeof import("@cdktf/provider-generator") } {
   if (framework === "cdktf") return { commons: require("@cdktf/commons"), generator: require("@cdktf/provider-generator") };
   const modules = path.join(REPO_ROOT, "frameworks", framework, "node_modules");
   if (!fs.existsSync(path.join(modules, "@cdktn", "provider-generator"))) {
@@ -29,7 +29,7 @@ function generatorModules(framework: Framework): { commons: typeof import("@cdkt
 }
 
 /** Generate bindings for the provider in `schemaFile` into `outdir` (replaced whole) with `framework`'s generator; returns the version. */
-export async function generateBindings(schemaFile: string, outdir: string, framework: Framework = "cdktf"): Promise<string> {
+export async function generateBindings(schemaFile: string, outdir: string, framework: FrameworkName = "cdktf"): Promise<string> {
   if (!FRAMEWORKS.includes(framework)) throw new Error(`unknown framework "${framework}"; one of ${FRAMEWORKS.join(", ")}`);
   const schema = JSON.parse(fs.readFileSync(schemaFile, "utf8"));
   const version: string | undefined = schema.provider_versions?.[OPENSTACK_FQPN];
@@ -57,7 +57,7 @@ export async function generateBindings(schemaFile: string, outdir: string, frame
 
 if (require.main === module) {
   const [framework = "cdktf", outdir = path.join(REPO_ROOT, ".gen")] = process.argv.slice(2);
-  generateBindings(SCHEMA_FILE, path.resolve(outdir), framework as Framework)
+  generateBindings(SCHEMA_FILE, path.resolve(outdir), framework as FrameworkName)
     .then((version) => console.log(`generate-bindings: openstack ${version} (${framework}) -> ${path.relative(process.cwd(), outdir) || "."}/providers/openstack`))
     .catch((err: unknown) => {
       console.error(`generate-bindings: ${err instanceof Error ? err.message : String(err)}`);
