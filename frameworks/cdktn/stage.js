@@ -22,8 +22,25 @@ const PKG = path.join(HERE, "pkg");
 /** Folders of the tree the package is compiled from (as in tsconfig.jsii.json), plus bin/. */
 const SOURCE_DIRS = ["constructs", "auth", "cli", "bin"];
 const TSCONFIGS = ["tsconfig.json", "tsconfig.gen.json", "tsconfig.jsii.json"];
-/** The runtime dependencies the package bundles, and what they depend on. */
-const BUNDLED_CLOSURE = ["openid-client", "undici", "yaml", "jose", "oauth4webapi"];
+/**
+ * The runtime dependencies the package bundles (the root's bundledDependencies), and what they depend
+ * on, as npm installed them at the top of the root's node_modules (a copy keeps any nested ones).
+ */
+function bundledClosure(root) {
+  const seen = new Set();
+  const visit = (name) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const manifest = path.join(REPO, "node_modules", name, "package.json");
+    if (!fs.existsSync(manifest)) throw new Error(`${manifest} is missing: run npm ci in ${REPO}`);
+    for (const dep of Object.keys(JSON.parse(fs.readFileSync(manifest, "utf8")).dependencies ?? {})) {
+      if (fs.existsSync(path.join(REPO, "node_modules", name, "node_modules", dep))) continue;
+      visit(dep);
+    }
+  };
+  for (const name of root.bundledDependencies) visit(name);
+  return [...seen].sort();
+}
 /** Toolchain pins a new app gets from `egi-cdktf init` (it reads this package's devDependencies). */
 const APP_PINS = ["cdktn", "cdktn-cli", "constructs", "typescript", "@types/node"];
 
@@ -112,10 +129,9 @@ of cdktf) instead of cdktf 0.21: import \`App\`, \`TerraformStack\`, ... from \`
 egi-fedcloud-cdktf's with cdktn in place of cdktf.
 `;
 
-function copyBundled() {
-  for (const name of BUNDLED_CLOSURE) {
+function copyBundled(closure) {
+  for (const name of closure) {
     const from = path.join(REPO, "node_modules", name);
-    if (!fs.existsSync(from)) throw new Error(`${from} is missing: run npm ci in ${REPO}`);
     fs.cpSync(from, path.join(PKG, "node_modules", name), { recursive: true, dereference: true });
   }
 }
@@ -131,8 +147,9 @@ function main() {
   const pkg = stagedPackageJson(root, toolchain);
   fs.writeFileSync(path.join(PKG, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
   fs.writeFileSync(path.join(PKG, "README.md"), README(pkg));
-  copyBundled();
-  console.log(`stage: ${files} files of ${SOURCE_DIRS.join("/, ")}/ (${rewritten} module specifiers cdktf -> cdktn), package.json, ${TSCONFIGS.length} tsconfigs, ${BUNDLED_CLOSURE.length} bundled modules`);
+  const closure = bundledClosure(root);
+  copyBundled(closure);
+  console.log(`stage: ${files} files of ${SOURCE_DIRS.join("/, ")}/ (${rewritten} module specifiers cdktf -> cdktn), package.json, ${TSCONFIGS.length} tsconfigs, ${closure.length} bundled modules`);
 }
 
 module.exports = { rewriteModuleSpecifiers, SOURCE_DIRS, PKG };
