@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The package build (npm run build; npm ci and npm pack run it as `prepare`): from scratch, so that
+# The package build (npm run build; npm pack runs it as `prepack`): from scratch, so that
 # no output of a renamed or deleted module is left to be shipped.
 #   scripts/build-package.sh [cdktf|cdktn|all]   (default cdktf)
 # cdktf: egi-fedcloud-cdktf, in the repo root:

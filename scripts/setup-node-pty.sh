@@ -10,7 +10,8 @@
 #   scripts/setup-node-pty.sh --all    that one and each Node installed by scripts/setup-node.sh in .node/
 #   scripts/setup-node-pty.sh NODE...  these node executables
 #
-# A no-op (a fraction of a second per Node) when it loads already. Exit 1 when a build fails.
+# A no-op (a fraction of a second per Node) when it loads already; SETUP_NODE_PTY_QUIET=1 then prints
+# nothing (npm run synth runs it first). Exit 1 when a build fails.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,7 +27,7 @@ else
   nodes=("$@")
 fi
 
-# The compiled CLI when it is up to date (prepare runs after the build), else the TypeScript source.
+# The compiled CLI when it is up to date (npm run build), else the TypeScript source.
 module=$repo/lib/cli/node-pty.js
 run=(node)
 if [ ! -f "$module" ] || [ "$repo/cli/node-pty.ts" -nt "$module" ]; then
@@ -39,11 +40,11 @@ cd "$repo"
 const np = require(process.argv[1]);
 const [repo, ...nodes] = process.argv.slice(2);
 const found = np.findCdktfPty(repo);
-if (!found || !found.ptyDir) { console.error(`setup-node-pty: no cdktf-cli with node-pty under ${repo}: nothing to do`); process.exit(0); }
+if (!found || !found.ptyDir) { if (!process.env.SETUP_NODE_PTY_QUIET) console.error(`setup-node-pty: no cdktf-cli with node-pty under ${repo}: nothing to do`); process.exit(0); }
 let failed = 0;
 for (const exe of [...new Set(nodes)]) {
   const t = np.nodeAt(exe);
-  if (np.ptyReady(found.ptyDir, t)) { console.error(`setup-node-pty: Node ${t.version} (ABI ${t.abi}): node-pty loads (${np.ptyBinary(found.ptyDir, t).file})`); continue; }
+  if (np.ptyReady(found.ptyDir, t)) { if (!process.env.SETUP_NODE_PTY_QUIET) console.error(`setup-node-pty: Node ${t.version} (ABI ${t.abi}): node-pty loads (${np.ptyBinary(found.ptyDir, t).file})`); continue; }
   try {
     const r = np.buildPty({ ptyDir: found.ptyDir, target: t, appDir: repo });
     console.error(`setup-node-pty: Node ${t.version} (ABI ${t.abi}): built ${r.file} in ${r.seconds.toFixed(1)} s`);

@@ -188,6 +188,14 @@ describe("(ii) a fresh consumer project", () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "cdktf", "package.json"), "utf8")).version).toBe("0.21.0");
   });
 
+  test("GIVEN the tarball WHEN npm installs it THEN npm asks no one to trust an install script of ours: the package declares none (its build runs at pack time)", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "egi-fedcloud-cdktf", "package.json"), "utf8"));
+    const installTime = ["preinstall", "install", "postinstall", "prepare"].filter((s) => pkg.scripts?.[s] !== undefined);
+    expect(installTime).toEqual([]);
+    expect(`${installed.stdout}${installed.stderr}`).not.toMatch(/egi-fedcloud-cdktf@\S+ \(/);
+    expect(`${installed.stdout}${installed.stderr}`).not.toMatch(/install scripts not yet covered by allowScripts/);
+  });
+
   test("GIVEN main.ts importing the library, the hook and a binding by package name WHEN tsc --noEmit runs (module node16, library .d.ts checked) THEN it type-checks", () => {
     expectSuccess(run("consumer: tsc --noEmit", path.join(dir, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "."], dir), "tsc --noEmit");
   });
