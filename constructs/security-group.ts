@@ -4,6 +4,7 @@ import { Token } from "cdktf";
 import { DataOpenstackNetworkingSecgroupV2 } from "../.gen/providers/openstack/data-openstack-networking-secgroup-v2";
 import { NetworkingSecgroupRuleV2 } from "../.gen/providers/openstack/networking-secgroup-rule-v2";
 import { NetworkingSecgroupV2 } from "../.gen/providers/openstack/networking-secgroup-v2";
+import { describeValue } from "./describe-value";
 import { EgiSite } from "./egi-site";
 import { claimSiteName, type SiteNameKind } from "./site-names";
 
@@ -54,7 +55,7 @@ export interface SecurityGroupFromNameProps {
   readonly site?: EgiSite;
 }
 
-/** A new security group: its name, description and site. */
+/** A new security group: its name, description, site and whether it allows all egress. */
 export interface SecurityGroupProps {
   /**
    * The group's name (`openstack security group list` shows it). Servers name their groups, so
@@ -72,6 +73,16 @@ export interface SecurityGroupProps {
    * @default the stack's default `openstack` provider
    */
   readonly site?: EgiSite;
+  /**
+   * Whether the group allows all outbound traffic, as aws-ec2's `SecurityGroup` says it. Neutron
+   * gives every new group two egress rules allowing everything (IPv4 and IPv6); `false` deletes
+   * them right after the group is created (the provider's `delete_default_rules`), so the group
+   * allows no egress of its own. Equivalent to `openstack security group rule delete <rule>` for
+   * each rule `openstack security group rule list --egress <group>` lists after
+   * `openstack security group create`. A server's other groups (e.g. `default`) still allow theirs.
+   * @default true: Neutron's two allow-all egress rules are kept
+   */
+  readonly allowAllOutbound?: boolean;
 }
 
 const GROUP_NAMES: SiteNameKind = {
@@ -166,9 +177,11 @@ abstract class SecurityGroupBase extends Construct implements ISecurityGroup {
 
 /**
  * A Neutron security group with ingress rules added by intent (`allowSshFrom`, ...). Neutron gives
- * every new group rules allowing all egress (IPv4 and IPv6); ingress is closed until allowed.
+ * every new group rules allowing all egress (IPv4 and IPv6), kept unless `allowAllOutbound` is
+ * false; ingress is closed until allowed.
  *
- * Equivalent to `openstack security group create --description <description> <name>`.
+ * Equivalent to `openstack security group create --description <description> <name>` (then, with
+ * `allowAllOutbound: false`, `openstack security group rule delete` of its two egress rules).
  */
 export class SecurityGroup extends SecurityGroupBase {
   /**
@@ -186,7 +199,7 @@ export class SecurityGroup extends SecurityGroupBase {
   public readonly resource: NetworkingSecgroupV2;
 
   /**
-   * @param props name, description, site; by default (`{}`) the group is named after the construct path, at `EgiSite.of(this)`
+   * @param props name, description, site, egress; by default (`{}`) the group is named after the construct path, at `EgiSite.of(this)`, and allows all egress
    */
   constructor(scope: Construct, id: string, props: SecurityGroupProps = {}) {
     super(scope, id, "SecurityGroup", props.site);
@@ -197,10 +210,15 @@ export class SecurityGroup extends SecurityGroupBase {
     if (!Token.isUnresolved(name) && name === "default") {
       throw new Error(`SecurityGroup ${this.node.path}: name "default" is the project's own group; use SecurityGroup.fromName(scope, id, { name: "default" }) to add rules to it`);
     }
+    if (props.allowAllOutbound !== undefined && typeof props.allowAllOutbound !== "boolean") {
+      throw new Error(`SecurityGroup ${this.node.path}: allowAllOutbound must be true or false, got ${describeValue(props.allowAllOutbound)}`);
+    }
     claimSiteName(this, name, props.site, GROUP_NAMES);
     this.resource = new NetworkingSecgroupV2(this, "Resource", {
       name,
       description: props.description ?? "Managed by egi-cdktf",
+      // Left out when true: the provider's default (false) keeps Neutron's egress rules.
+      deleteDefaultRules: props.allowAllOutbound === false ? true : undefined,
       provider: props.site?.provider,
     });
     this.securityGroupId = this.resource.id;
