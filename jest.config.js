@@ -20,4 +20,6 @@ module.exports = {
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   setupFiles: ["<rootDir>/__tests__/setup-env.ts"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // after each suite, its ten slowest files (CI time is watched file by file)
+  reporters: ["default", "<rootDir>/__tests__/support/slowest-files-reporter.js"],
 };
