@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import { Token } from "cdktf";
+import { checkArg, checkProps } from "./props-check";
 
 /**
  * A user for cloud-init's `users` list (the `users_groups` module).
@@ -192,6 +193,9 @@ export class WriteFiles {
    * @throws Error naming the file when it cannot be read
    */
   public static fromLocalFile(localPath: string, remotePath: string, options: LocalWriteFileOptions = {}): WriteFile {
+    checkArg("WriteFiles.fromLocalFile", "localPath", localPath, "non-empty string");
+    checkArg("WriteFiles.fromLocalFile", "remotePath", remotePath, "non-empty string");
+    checkProps("WriteFiles.fromLocalFile", options, { optional: { permissions: "string", owner: "string", compress: "boolean" } });
     let data: Buffer;
     try {
       data = fs.readFileSync(localPath);

@@ -7,6 +7,22 @@ import { readSiteList, sitesFilePath } from "../auth/site-list-file";
 import { contextFileOf } from "./lookups/context-file";
 import { defaultNetworkSpec, floatingIpPoolSpec } from "./lookups/network";
 import { announceSite, defaultSiteOf, SiteLookups } from "./lookups/site-lookups";
+import { checkProps, childPath } from "./props-check";
+
+/** What `new EgiSite` takes, checked at run time for JavaScript and jsii callers. */
+const SITE_PROPS = {
+  optional: {
+    authUrl: "string",
+    projectId: "string",
+    region: "string",
+    caFile: "string",
+    alias: "string",
+    protocol: "string",
+    vo: "string",
+    defaultNetwork: "string",
+    floatingIpPool: "string",
+  },
+} as const;
 
 /** Sites made by `fromSiteName`: without defaultNetwork / publicNetwork they choose as fedcloud does. */
 const listedSites = new WeakSet<EgiSite>();
@@ -119,6 +135,10 @@ export class EgiSite extends Construct {
    * IP pool. Replaces `export EGI_SITE=... EGI_VO=...; eval $(fedcloud site env)`.
    */
   public static fromSiteName(scope: Construct, id: string, props: EgiSiteFromNameProps): EgiSite {
+    checkProps(`EgiSite.fromSiteName ${childPath(scope, id)}`, props, {
+      required: { site: "non-empty string", vo: "non-empty string" },
+      optional: { alias: "string", caFile: "string" },
+    });
     let found;
     try {
       found = readSiteList(sitesFilePath()).siteVo(props.site, props.vo);
@@ -166,6 +186,7 @@ export class EgiSite extends Construct {
    */
   constructor(scope: Construct, id: string, props: EgiSiteProps = {}) {
     super(scope, id);
+    checkProps(`EgiSite ${this.node.path}`, props, SITE_PROPS);
     announceSite(this);
     if (props.authUrl !== undefined) normaliseAuthUrl(props.authUrl, `EgiSite ${this.node.path}: authUrl`);
     if (props.vo !== undefined && (props.projectId !== undefined || props.authUrl === undefined)) {

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { DataOpenstackComputeFlavorV2 } from "../.gen/providers/openstack/data-openstack-compute-flavor-v2";
 import { EgiSite } from "./egi-site";
+import { checkArg, checkProps } from "./props-check";
 import { bestFitFlavor, exactFlavorIsUnique } from "./lookups/flavor";
 import { sharedDataSource, siteFor } from "./lookups/site-lookups";
 
@@ -43,11 +44,13 @@ export interface FlavorRequirements {
 export abstract class Flavor {
   /** A flavor id as `openstack flavor list` shows it. */
   public static fromId(flavorId: string): Flavor {
+    checkArg("Flavor.fromId", "flavorId", flavorId, "string");
     return new FixedFlavor(flavorId);
   }
 
   /** The flavor with this name (plan-time data source), e.g. `m1.small`. Equivalent to `openstack flavor show NAME`. */
   public static fromName(name: string): Flavor {
+    checkArg("Flavor.fromName", "name", name, "string");
     if (!name.trim()) throw new Error("Flavor.fromName: name is empty; give a name from `openstack flavor list`");
     return new DataFlavor({ name }, `named ${name}`);
   }
@@ -64,6 +67,7 @@ export abstract class Flavor {
    * (boot-from-volume) flavors. Replaces finding the row of that size in `openstack flavor list`.
    */
   public static exact(spec: ExactFlavorSpec): Flavor {
+    checkProps("Flavor.exact", spec, { required: { vcpus: "number", ramMb: "number", diskGb: "number" } });
     for (const prop of ["vcpus", "ramMb", "diskGb"] as const) checkCount(`Flavor.exact: ${prop}`, spec[prop], prop === "vcpus" ? 1 : 0);
     for (const [prop, what] of [["ramMb", "RAM"], ["diskGb", "disk"]] as const) {
       if (spec[prop] === 0) {
@@ -82,7 +86,8 @@ export abstract class Flavor {
    * is unknown (no pin, no Check-in credential) the id is a placeholder, and a `VirtualMachine`
    * using it fails at `terraform plan`, before anything is created.
    */
-  public static bestFit(req: FlavorRequirements): Flavor {
+  public static bestFit(req: FlavorRequirements = {}): Flavor {
+    checkProps("Flavor.bestFit", req, { optional: { minVcpus: "number", minRamMb: "number", minDiskGb: "number", gpus: "number" } });
     const spec = { minVcpus: req.minVcpus ?? 1, minRamMb: req.minRamMb ?? 0, minDiskGb: req.minDiskGb ?? 0, gpus: req.gpus ?? 0 };
     for (const [prop, value] of Object.entries(spec)) checkCount(`Flavor.bestFit: ${prop}`, value, prop === "minVcpus" ? 1 : 0);
     if (spec.minRamMb !== 0) checkMegabytes("Flavor.bestFit: minRamMb", spec.minRamMb);

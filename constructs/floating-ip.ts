@@ -3,6 +3,7 @@ import { Token } from "cdktf";
 import { NetworkingFloatingipAssociateV2 } from "../.gen/providers/openstack/networking-floatingip-associate-v2";
 import { NetworkingFloatingipV2 } from "../.gen/providers/openstack/networking-floatingip-v2";
 import { EgiSite } from "./egi-site";
+import { checkProps } from "./props-check";
 
 /** A floating IP: its pool, the port it goes to, and the site. */
 export interface FloatingIpProps {
@@ -50,6 +51,7 @@ export class FloatingIp extends Construct {
 
   constructor(scope: Construct, id: string, props: FloatingIpProps) {
     super(scope, id);
+    checkProps(`FloatingIp ${this.node.path}`, props, { required: { pool: "string", portId: "string" }, optional: { site: "object" } });
     if (!Token.isUnresolved(props.pool) && (props.pool ?? "").trim() === "") {
       throw new Error(`FloatingIp ${this.node.path}: pool is empty; give the external network's name, as \`openstack network list --external\` shows (e.g. "public")`);
     }

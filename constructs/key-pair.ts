@@ -6,6 +6,7 @@ import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { ComputeKeypairV2 } from "../.gen/providers/openstack/compute-keypair-v2";
 import { EgiSite } from "./egi-site";
+import { checkProps, childPath } from "./props-check";
 import { claimSiteName, type SiteNameKind } from "./site-names";
 
 /** A Nova key pair, by name: what `openstack server create --key-name` takes. */
@@ -117,6 +118,7 @@ export class KeyPair extends Construct implements IKeyPair {
    * Hence `acknowledgePrivateKeyInState: true` is required, and checked at run time too.
    */
   public static generated(scope: Construct, id: string, props: GeneratedKeyPairProps): KeyPair {
+    checkProps(`KeyPair.generated ${childPath(scope, id)}`, props, { optional: { acknowledgePrivateKeyInState: "any", name: "string", site: "object" } });
     if ((props as { acknowledgePrivateKeyInState?: unknown })?.acknowledgePrivateKeyInState !== true) {
       const where = scope.node.path ? `${scope.node.path}/${id}` : id;
       throw new Error(`KeyPair ${where}: acknowledgePrivateKeyInState must be true for KeyPair.generated, because the provider then stores the private key unencrypted in the Terraform state; set it to true only with a protected state backend, else use new KeyPair(...) with publicKeyFile`);
@@ -138,6 +140,7 @@ export class KeyPair extends Construct implements IKeyPair {
    */
   constructor(scope: Construct, id: string, props: KeyPairProps = {}) {
     super(scope, id);
+    checkProps(`KeyPair ${this.node.path}`, props, { optional: { name: "string", publicKey: "string", publicKeyFile: "string", site: "object" } });
     const generate = (props as { [GENERATE]?: boolean })[GENERATE] === true;
     const name = props.name ?? defaultName(this.node.path);
     if (!Token.isUnresolved(name) && !NOVA_NAME.test(name)) {
@@ -216,6 +219,7 @@ class ImportedKeyPair extends Construct implements IKeyPair {
     if (typeof props === "string") {
       throw new Error(`KeyPair ${this.node.path}: fromKeyPairName takes props since 0.2; write KeyPair.fromKeyPairName(scope, "${id}", { name: ${JSON.stringify(props)} })`);
     }
+    checkProps(`KeyPair.fromKeyPairName ${this.node.path}`, props, { required: { name: "string" }, optional: { site: "object" } });
     const name = (props as Partial<KeyPairFromNameProps> | undefined)?.name;
     if (typeof name !== "string" || (!Token.isUnresolved(name) && !NOVA_NAME.test(name))) {
       throw new Error(`KeyPair ${this.node.path}: name ${JSON.stringify(name)} is not a valid Nova key pair name; give the name as \`openstack keypair list\` shows it`);

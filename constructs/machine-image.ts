@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { DataOpenstackImagesImageV2, type DataOpenstackImagesImageV2Config } from "../.gen/providers/openstack/data-openstack-images-image-v2";
 import { EgiSite } from "./egi-site";
+import { checkArg, checkProps } from "./props-check";
 import { type ImageQuery, newestImage } from "./lookups/image";
 import { sharedDataSource, siteFor } from "./lookups/site-lookups";
 
@@ -63,6 +64,7 @@ function parseAppDbUri(given: string, method: string, requireVersion: boolean, n
 export abstract class MachineImage {
   /** An image id, as `openstack image list` shows it. */
   public static fromId(imageId: string): MachineImage {
+    checkArg("MachineImage.fromId", "imageId", imageId, "string");
     if (!imageId.trim()) throw new Error("MachineImage.fromId: imageId is empty; give an id from `openstack image list`");
     return new FixedImage(imageId);
   }
@@ -77,6 +79,7 @@ export abstract class MachineImage {
    * @throws Error naming what is wrong (no scheme, http, no host, another path, no version) with an example
    */
   public static fromApplianceMpuri(mpuri: string): MachineImage {
+    checkArg("MachineImage.fromApplianceMpuri", "mpuri", mpuri, "string");
     const method = "MachineImage.fromApplianceMpuri";
     const { uri } = parseAppDbUri(String(mpuri ?? ""), method, true, `is not an AppDB image URI; give one like ${EXAMPLE_MPURI}`);
     return new DataImage({ mostRecent: true, properties: { APPLIANCE_MPURI: uri } }, [["APPLIANCE_MPURI", uri]]);
@@ -91,6 +94,7 @@ export abstract class MachineImage {
    * `VirtualMachine` using it fails at `terraform plan`, before anything is created.
    */
   public static latestAppDbAppliance(appliance: string): MachineImage {
+    checkArg("MachineImage.latestAppDbAppliance", "appliance", appliance, "string");
     const method = "MachineImage.latestAppDbAppliance";
     const text = String(appliance ?? "").trim();
     const base = UUID.test(text)
@@ -111,6 +115,7 @@ export abstract class MachineImage {
    * --property image_list=egi_vm_images --sort created_at:desc`, first row.
    */
   public static fromRegistry(query: RegistryImageQuery): MachineImage {
+    checkProps("MachineImage.fromRegistry", query, { required: { osDistro: "string" }, optional: { osVersion: "string", imageList: "string", architecture: "string" } });
     if (!query.osDistro?.trim()) throw new Error("MachineImage.fromRegistry: osDistro is required, e.g. ubuntu or alma");
     const properties: Record<string, string> = { os_distro: query.osDistro, image_list: query.imageList ?? "egi_vm_images" };
     if (query.osVersion) properties.os_version = query.osVersion;
@@ -126,6 +131,7 @@ export abstract class MachineImage {
    * `openstack image list --long` for the ref in `APPLIANCE_ATTRIBUTES`.
    */
   public static fromRegistryRef(imageRef: string): MachineImage {
+    checkArg("MachineImage.fromRegistryRef", "imageRef", imageRef, "string");
     if (!/^[\w.-]+\/[\w.-]+:[\w.-]+$/.test(imageRef)) throw new Error(`MachineImage.fromRegistryRef: "${imageRef}" is not like egi_vm_images/ubuntu:22.04`);
     return new LookupImage({
       kind: "registry-ref",
@@ -147,6 +153,7 @@ export abstract class MachineImage {
    * snapshot. Equivalent to `openstack image show NAME`.
    */
   public static fromName(name: string): MachineImage {
+    checkArg("MachineImage.fromName", "name", name, "string");
     if (!name.trim()) throw new Error("MachineImage.fromName: name is empty");
     return new DataImage({ name }, [], `self.name == ${JSON.stringify(name)}`);
   }
@@ -156,6 +163,7 @@ export abstract class MachineImage {
    * Equivalent to `openstack image list --sort created_at:desc` filtered by name.
    */
   public static fromNameRegex(regex: string): MachineImage {
+    checkArg("MachineImage.fromNameRegex", "regex", regex, "string");
     return new DataImage({ nameRegex: regex, mostRecent: true }, [], `can(regex(${JSON.stringify(regex)}, self.name))`);
   }
 

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { DataOpenstackNetworkingNetworkV2 } from "../.gen/providers/openstack/data-openstack-networking-network-v2";
 import { EgiSite } from "./egi-site";
+import { checkArg, checkProps } from "./props-check";
 
 /** A Neutron network: what `openstack server create --network` takes. */
 export interface INetwork {
@@ -54,6 +55,7 @@ export abstract class Network {
    * @throws Error when `networkId` is not a UUID (for a name, use `Network.fromName`)
    */
   public static fromId(networkId: string): INetwork {
+    checkArg("Network.fromId", "networkId", networkId, "string");
     if (!Token.isUnresolved(networkId) && !UUID.test(networkId)) {
       throw new Error(`Network.fromId: networkId "${networkId}" is not a network id (a UUID); give the ID column of \`openstack network list\`, or use Network.fromName for a name`);
     }
@@ -70,6 +72,7 @@ class NetworkLookup extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, props: NetworkFromNameProps, external: boolean) {
     super(scope, id);
+    checkProps(`Network.${external ? "external" : "fromName"} ${this.node.path}`, props, { required: { name: "string" }, optional: { site: "object" } });
     const name = props.name;
     if (!Token.isUnresolved(name) && (typeof name !== "string" || name.trim() === "")) {
       throw new Error(`Network ${this.node.path}: name is empty; give a name \`openstack network list${external ? " --external" : ""}\` shows`);

@@ -161,3 +161,13 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length];
 }
+
+/**
+ * The path a construct `id` under `scope` will have, for factories that check props before making
+ * it: `app/stack/id` (`id` alone under the app, or when `scope` is not a construct).
+ * @internal
+ */
+export function childPath(scope: unknown, id: string): string {
+  const parent = (scope as { node?: { path?: unknown } } | undefined)?.node?.path;
+  return typeof parent === "string" && parent !== "" ? `${parent}/${id}` : String(id);
+}

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { CloudConfig, decodeUtf8Text, renderCloudConfig, validateCloudConfig, yaml, YAML_OPTIONS } from "./cloud-config";
 import { describeValue } from "./describe-value";
+import { checkArg, checkProps, type PropsShape } from "./props-check";
 
 /** Nova's limit on `user_data`, counted after base64 encoding. */
 const NOVA_USER_DATA_LIMIT = 65535;
@@ -27,6 +28,9 @@ export abstract class UserData {
    * @param options the shebang; by default `#!/bin/bash`
    */
   public static forShellScript(script: string, options: ShellScriptOptions = {}): UserData {
+    checkArg("UserData.forShellScript", "script", script, "string");
+    checkProps("UserData.forShellScript", options, { optional: { shebang: "string" } });
+    checkNotEmpty(script.startsWith("#!") ? script.slice(script.split("\n", 1)[0].length) : script, "UserData.forShellScript: script");
     return new ShellScriptUserData(script, options);
   }
 
@@ -37,6 +41,7 @@ export abstract class UserData {
    * @throws Error naming the file when it cannot be read, is not UTF-8 text or has a header cloud-init does not know
    */
   public static fromFile(path: string): UserData {
+    checkArg("UserData.fromFile", "path", path, "non-empty string");
     let data: Buffer;
     try {
       data = fs.readFileSync(path);
@@ -47,6 +52,7 @@ export abstract class UserData {
     if (text === undefined) {
       throw new Error(`UserData.fromFile: "${path}" is not UTF-8 text (gzip or binary user data cannot go in user_data); give the uncompressed file, or gzip files inside a cloud-config with WriteFiles.fromLocalFile(..., { compress: true })`);
     }
+    checkNotEmpty(bodyOf(text), `UserData.fromFile: "${path}"`);
     if (detectContentType(text) === undefined) {
       throw new Error(`UserData.fromFile: "${path}" ${unknownHeader(text)}`);
     }
@@ -63,8 +69,10 @@ export abstract class UserData {
     const given: unknown = config;
     if (given === null || typeof given !== "object" || Array.isArray(given)) {
       const hint = typeof given === "string" ? "; for cloud-config YAML text use UserData.custom" : "";
-      throw new Error(`UserData.forCloudConfig: config must be an object of cloud-config keys, e.g. { packages: ["htop"] }; got ${describeValue(given)}${hint}`);
+      throw new Error(`UserData.forCloudConfig: config must be an object of cloud-config keys, e.g. { packages: ["htop"] }; got ${describeKind(given)}${hint}`);
     }
+    checkCloudConfigProps(config);
+    checkNotEmpty(renderCloudConfig(config).trim() === "{}" ? "" : "config", "UserData.forCloudConfig: config");
     return new CloudConfigUserData(config);
   }
 
@@ -73,6 +81,8 @@ export abstract class UserData {
    * YAML, a MIME boundary). What `openstack server create --user-data` takes, as written.
    */
   public static custom(content: string): UserData {
+    checkArg("UserData.custom", "content", content, "string");
+    checkNotEmpty(bodyOf(content), "UserData.custom: content");
     return new RawUserData(content, "custom content");
   }
 
@@ -82,6 +92,10 @@ export abstract class UserData {
    * `cloud-init devel make-mime` before `openstack server create --user-data`.
    */
   public static multipart(...parts: UserData[]): UserData {
+    if (parts.length === 0) throw new Error("UserData.multipart: no parts; pass at least one UserData");
+    parts.forEach((part, i) => {
+      if (!(part instanceof UserData)) throw new Error(`UserData.multipart: part ${i + 1} must be a UserData (UserData.forShellScript, .forCloudConfig, ...), got ${describeKind(part)}`);
+    });
     return new MultipartUserData(parts);
   }
 
@@ -112,6 +126,69 @@ export abstract class UserData {
    * @internal
    */
   public abstract _validateContent(): void;
+}
+
+/**
+ * The one rule for empty user data, whichever factory made it: content with nothing after its
+ * header line (`""`, `#!/bin/bash` alone, `#cloud-config` alone, a cloud-config with no keys, a
+ * multipart with no parts) is refused, as cloud-init would boot the server and do nothing.
+ */
+function checkNotEmpty(body: string, source: string): void {
+  if (body.trim() === "") throw new Error(`${source} is empty, so cloud-init would do nothing; give content, or leave userData out`);
+}
+
+/** The content after its header line (all of it when it has no known header; MIME content is never empty). */
+function bodyOf(content: string): string {
+  if (MIME_START.test(content)) return content;
+  const header = HEADERS.find(([prefix]) => content.startsWith(prefix));
+  return header ? content.slice(content.split("\n", 1)[0].length) : content;
+}
+
+/** A value's kind for messages, without its content (user data may hold secrets). */
+function describeKind(value: unknown): string {
+  return typeof value === "string" ? "a string" : describeValue(value);
+}
+
+const CLOUD_CONFIG_PROPS: PropsShape = {
+  optional: {
+    hostname: "string",
+    fqdn: "string",
+    manageEtcHosts: "any",
+    users: "list",
+    sshAuthorizedKeys: "list",
+    packages: "list",
+    packageUpdate: "boolean",
+    packageUpgrade: "boolean",
+    runcmd: "list",
+    bootcmd: "list",
+    writeFiles: "list",
+    timezone: "string",
+    finalMessage: "string",
+    extra: "object",
+  },
+};
+const USER_PROPS: PropsShape = {
+  required: { name: "string" },
+  optional: { gecos: "string", groups: "list", sudo: "any", shell: "string", lockPasswd: "boolean", sshAuthorizedKeys: "list" },
+};
+const WRITE_FILE_PROPS: PropsShape = {
+  required: { path: "string", content: "string" },
+  optional: { permissions: "string", owner: "string", encoding: "string", append: "boolean", defer: "boolean" },
+};
+
+/** Refuses a misspelled or missing key of a typed cloud-config, its users or its writeFiles (JavaScript callers). */
+function checkCloudConfigProps(config: CloudConfig): void {
+  const what = "UserData.forCloudConfig";
+  try {
+    checkProps(what, config, CLOUD_CONFIG_PROPS);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new Error(message.includes("unknown prop") && !message.includes("did you mean") ? `${message.replace(/; known props: .*/, "")}; give other cloud-init modules in extra, with cloud-init's snake_case keys` : message);
+  }
+  config.users?.forEach((user, i) => {
+    if (user !== "default") checkProps(`${what}: users[${i}]`, user, USER_PROPS);
+  });
+  config.writeFiles?.forEach((file, i) => checkProps(`${what}: writeFiles[${i}]`, file, WRITE_FILE_PROPS));
 }
 
 /** First-line prefixes cloud-init recognises, longest first (`#cloud-config-archive` before `#cloud-config`). */

@@ -11,8 +11,9 @@ import type { MachineImage } from "./machine-image";
 import type { INetwork } from "./network";
 import type { ISecurityGroup } from "./security-group";
 import { lookupPrecondition, resolvedIdentity } from "./lookups/site-lookups";
+import { checkArg, checkProps, type PropsShape } from "./props-check";
 import type { UserData } from "./user-data";
-import { type AttachOptions, type NewVolumeProps, Volume } from "./volume";
+import { type AttachOptions, NEW_VOLUME_PROPS, type NewVolumeProps, Volume } from "./volume";
 
 /** A server: what to boot, how big, where, and how to reach it. */
 export interface VirtualMachineProps {
@@ -72,6 +73,22 @@ export interface VirtualMachineProps {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
+/** What `new VirtualMachine` takes, checked at run time for JavaScript and jsii callers. */
+const VM_PROPS: PropsShape = {
+  required: { image: "object", flavor: "object" },
+  optional: {
+    name: "string",
+    site: "object",
+    network: "object",
+    securityGroups: "list",
+    keyPair: "object",
+    userData: "object",
+    floatingIpPool: "string",
+    availabilityZone: "string",
+    metadata: "object",
+  },
+};
+
 /** A volume made and attached by `VirtualMachine.attachNewVolume`. */
 export interface AttachedVolume {
   /** The new volume. */
@@ -121,6 +138,7 @@ export class VirtualMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: VirtualMachineProps) {
     super(scope, id);
+    checkProps(`VirtualMachine ${this.node.path}`, props, VM_PROPS);
     const name = props.name ?? id;
     if (!NAME.test(name)) {
       throw new Error(`VirtualMachine ${this.node.path}: name "${name}" must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`);
@@ -191,6 +209,7 @@ export class VirtualMachine extends Construct {
    *   synth-time lookup)
    */
   public addFloatingIp(pool?: string): FloatingIp {
+    if (pool !== undefined) checkArg(`VirtualMachine ${this.node.path}: addFloatingIp`, "pool", pool, "non-empty string");
     pool = pool ?? this.site?.floatingIpPoolFor(this);
     if (!pool) {
       throw new Error(`VirtualMachine ${this.node.path}: addFloatingIp needs a pool here (the site names none); give the external network's name, as \`openstack network list --external\` shows`);
@@ -213,6 +232,7 @@ export class VirtualMachine extends Construct {
    * `openstack server add volume SERVER VOLUME`.
    */
   public attachNewVolume(id: string, props: NewVolumeProps): AttachedVolume {
+    checkProps(`VirtualMachine ${this.node.path}: attachNewVolume ${id}`, props, NEW_VOLUME_PROPS);
     const volume = new Volume(this, id, { ...props, site: this.givenSite });
     return { volume, attachment: volume.attachTo(this.instanceId) };
   }
@@ -223,6 +243,7 @@ export class VirtualMachine extends Construct {
    * @param options the device to ask for; by default Nova picks the next free one
    */
   public attachVolume(volume: Volume, options: AttachOptions = {}): ComputeVolumeAttachV2 {
+    checkArg(`VirtualMachine ${this.node.path}: attachVolume`, "volume", volume, "object");
     checkSameSite(this, this.site, `volume ${volume.node.path}`, volume.site);
     return volume.attachTo(this.instanceId, options);
   }
@@ -235,6 +256,7 @@ export class VirtualMachine extends Construct {
    *   digit); by default the construct's path in its stack, e.g. `vm` or `cluster_worker-1`
    */
   public addOutputs(prefix?: string): void {
+    if (prefix !== undefined) checkArg(`VirtualMachine ${this.node.path}: addOutputs`, "prefix", prefix, "string");
     if (this.outputPrefix) throw new Error(`VirtualMachine ${this.node.path}: addOutputs is called once per server`);
     const stack = TerraformStack.of(this);
     const name = prefix ?? this.node.path.slice(stack.node.path.length + 1).replace(/[^A-Za-z0-9_-]/g, "_").replace(/^(?=[^A-Za-z_])/, "_");

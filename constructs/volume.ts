@@ -3,6 +3,7 @@ import { Token } from "cdktf";
 import { BlockstorageVolumeV3 } from "../.gen/providers/openstack/blockstorage-volume-v3";
 import { ComputeVolumeAttachV2 } from "../.gen/providers/openstack/compute-volume-attach-v2";
 import { EgiSite } from "./egi-site";
+import { checkArg, checkProps, type PropsShape } from "./props-check";
 
 /** A volume's size and options: what `VirtualMachine.attachNewVolume` takes (the site is the server's). */
 export interface NewVolumeProps {
@@ -55,6 +56,16 @@ export interface AttachOptions {
  *
  * Equivalent to `openstack volume create --size SIZE NAME`.
  */
+/**
+ * What `NewVolumeProps` holds, checked at run time for JavaScript and jsii callers.
+ * @internal
+ */
+export const NEW_VOLUME_PROPS: PropsShape = {
+  required: { sizeGb: "number" },
+  optional: { name: "string", description: "string", volumeType: "string", availabilityZone: "string" },
+};
+const VOLUME_PROPS: PropsShape = { ...NEW_VOLUME_PROPS, optional: { ...NEW_VOLUME_PROPS.optional, site: "object" } };
+
 export class Volume extends Construct {
   /** The volume's id. */
   public readonly volumeId: string;
@@ -65,6 +76,7 @@ export class Volume extends Construct {
 
   constructor(scope: Construct, id: string, props: VolumeProps) {
     super(scope, id);
+    checkProps(`Volume ${this.node.path}`, props, VOLUME_PROPS);
     if (!Token.isUnresolved(props.sizeGb) && !(Number.isInteger(props.sizeGb) && props.sizeGb >= 1)) {
       throw new Error(`Volume ${this.node.path}: sizeGb ${props.sizeGb} is not a size; give a whole number of GiB, at least 1`);
     }
@@ -97,6 +109,8 @@ export class Volume extends Construct {
    * @param options the device to ask for; by default Nova picks the next free one
    */
   public attachTo(instanceId: string, options: AttachOptions = {}): ComputeVolumeAttachV2 {
+    checkArg(`Volume ${this.node.path}: attachTo`, "instanceId", instanceId, "string");
+    checkProps(`Volume ${this.node.path}: attachTo`, options, { optional: { device: "string" } });
     if (this.attachment) {
       const same = this.attachment.instanceId === instanceId ? "that server" : "another server";
       throw new Error(`Volume ${this.node.path}: attachTo: the volume is already attached to ${same}; call attachTo once per volume, create another Volume for another server`);

@@ -209,8 +209,8 @@ describe("UserData.multipart", () => {
     expect(() => userData.validate()).toThrow('part 2 (multipart/mixed): part 1 (text/cloud-config): cloud-config must be a YAML mapping of module keys (e.g. "packages: [htop]"), got a list');
   });
 
-  test("GIVEN no parts WHEN validated THEN the error asks for one", () => {
-    expect(() => UserData.multipart().validate()).toThrow("multipart has no parts; pass at least one UserData to UserData.multipart()");
+  test("GIVEN no parts WHEN multipart is called THEN the error asks for one", () => {
+    expect(() => UserData.multipart()).toThrow("UserData.multipart: no parts; pass at least one UserData");
   });
 
   test("GIVEN MIME content whose part filename repeats a generated one WHEN validated THEN the error names the filename", () => {
@@ -223,7 +223,7 @@ describe("UserData.multipart", () => {
 
 describe("UserData.forCloudConfig given a non-object (from JavaScript or JSON.parse)", () => {
   test.each([
-    ["a YAML string", "#cloud-config\npackages: [htop]\n", 'a string ("#cloud-config\\npackages: [htop]\\n"); for cloud-config YAML text use UserData.custom'],
+    ["a YAML string (never shown: it may hold a password)", "#cloud-config\npackages: [htop]\n", "a string; for cloud-config YAML text use UserData.custom"],
     ["an array", [{ packages: ["htop"] }], "a list"],
     ["null", null, "null"],
     ["undefined", undefined, "undefined"],

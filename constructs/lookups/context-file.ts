@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { IConstruct } from "constructs";
 import { PLACEHOLDER_ID } from "./context-provider";
+import { checkArg } from "../props-check";
 
 export const CONTEXT_FILE = "egi-cdktf.context.json";
 
@@ -38,7 +39,9 @@ export class ContextFile {
   constructor(
     /** The JSON file's path. */
     public readonly file: string,
-  ) {}
+  ) {
+    checkArg("ContextFile", "file", file, "non-empty string");
+  }
 
   private load(): Record<string, unknown> {
     if (this.values) return this.values;
