@@ -4,6 +4,8 @@
  * The hook creates one per (site, project, user): restricted (it cannot create other credentials or
  * trusts), with the roles of the user's token, expiring after EGI_APP_CREDENTIAL_TTL; it is reused
  * while half of that is left and deleted once expired. Its secret lives only in the 0600 token cache.
+ * `egi-cdktf end-app-credentials` ends the cached ones when a deploy is over (a CI job's last step):
+ * a CI runner starts with an empty cache, so without it each run would leave one alive for the TTL.
  *
  * Federated (Check-in) users get their roles through an expiring group membership that each federated
  * login renews: the site must set `[federation] default_authorization_ttl` (or the identity provider's
@@ -11,11 +13,14 @@
  * credential stops working that many minutes after the user's last login. Equivalent to
  * `openstack application credential create --expiration ... --role member egi-cdktf-...`.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { TokenCache } from "./cache";
 import { sha256 } from "./checkin";
 import { EgiAuthError } from "./errors";
 import type { Fetch } from "./http";
 import { call } from "./keystone";
+import { normaliseAuthUrl } from "./settings";
 import type { ScopedSession } from "./session";
 
 export interface ApplicationCredential {
@@ -26,6 +31,11 @@ export interface ApplicationCredential {
   readonly expiresAt: number;
   readonly userId: string;
   readonly projectId: string;
+  /**
+   * The site's Keystone (OS_AUTH_URL, with `/v3`), so that the credential can be ended without the
+   * app that made it. Absent in entries written by egi-cdktf before end-app-credentials.
+   */
+  readonly authUrl?: string;
 }
 
 export interface ApplicationCredentialOptions {
@@ -45,11 +55,13 @@ function isApplicationCredential(v: unknown): v is ApplicationCredential {
     !!c &&
     typeof c === "object" &&
     [c.id, c.name, c.secret, c.userId, c.projectId].every((s) => typeof s === "string" && s.length > 0) &&
-    typeof c.expiresAt === "number"
+    typeof c.expiresAt === "number" &&
+    (c.authUrl === undefined || (typeof c.authUrl === "string" && c.authUrl.length > 0))
   );
 }
 
 const base = (session: ScopedSession) => session.authUrl.replace(/\/v3$/, "");
+const cacheKey = (keystoneBase: string, projectId: string, userId: string) => sha256(["appcred", keystoneBase, projectId, userId].join("\n"));
 
 /** A Keystone request with the session's token; a creation is not repeated after a timeout (it may have happened). */
 function keystone(session: ScopedSession, fetch: Fetch, method: string, route: string, body?: unknown): Promise<Response> {
@@ -100,7 +112,7 @@ async function deleteExpired(session: ScopedSession, o: ApplicationCredentialOpt
  */
 export async function applicationCredential(session: ScopedSession, o: ApplicationCredentialOptions): Promise<{ readonly credential: ApplicationCredential; readonly reused: boolean }> {
   if (!session.user.id) throw new EgiAuthError("KEYSTONE_ERROR", `Keystone at ${base(session)} returned a token without a user id; cannot create an application credential`);
-  const key = sha256(["appcred", base(session), session.project.id, session.user.id].join("\n"));
+  const key = cacheKey(base(session), session.project.id, session.user.id);
   const cached = await reusable(session, key, o);
   if (cached) return { credential: cached, reused: true };
 
@@ -111,7 +123,7 @@ export async function applicationCredential(session: ScopedSession, o: Applicati
   const res = await keystone(session, o.fetch, "POST", `/users/${encodeURIComponent(session.user.id)}/application_credentials`, {
     application_credential: {
       name,
-      description: `created by egi-cdktf for terraform deploys of project ${session.project.name || session.project.id}; deleted after it expires`,
+      description: `created by egi-cdktf for terraform deploys of project ${session.project.name || session.project.id}; ended by egi-cdktf end-app-credentials, else deleted after it expires`,
       expires_at: new Date(expiresAt * 1000).toISOString(),
       roles: session.roles.map((role) => ({ name: role })),
       unrestricted: false,
@@ -132,7 +144,133 @@ export async function applicationCredential(session: ScopedSession, o: Applicati
     expiresAt,
     userId: session.user.id,
     projectId: session.project.id,
+    authUrl: session.authUrl,
   };
   o.cache.write("appcred", key, credential);
   return { credential, reused: false };
+}
+
+/** A credential in the token cache, with its cache key. */
+export interface CachedApplicationCredential {
+  readonly key: string;
+  readonly credential: ApplicationCredential;
+}
+
+/** The application credentials the hook left in this token cache (entries that fail the shape check are skipped). */
+export function cachedApplicationCredentials(cache: TokenCache): CachedApplicationCredential[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.join(cache.dir, "appcred"));
+  } catch {
+    return []; // no cache yet, or never in application-credential mode
+  }
+  return names
+    .filter((name) => /^[a-f0-9]{64}\.json$/.test(name))
+    .sort()
+    .flatMap((name) => {
+      const key = name.slice(0, -".json".length);
+      const credential = cache.read("appcred", key, isApplicationCredential);
+      return credential ? [{ key, credential }] : [];
+    });
+}
+
+/** A credential as reported: everything but its secret. */
+export type CredentialInfo = Omit<ApplicationCredential, "secret">;
+
+/** What ending one cached credential came to. */
+export type EndOutcome =
+  | { readonly outcome: "ended" | "gone"; readonly credential: CredentialInfo; readonly authUrl: string; readonly projectName: string }
+  | { readonly outcome: "failed"; readonly credential: CredentialInfo; readonly reason: string };
+
+export interface EndOptions {
+  readonly cache: TokenCache;
+  /**
+   * A project-scoped token of the credential's user at its site (and the fetch to use there): Keystone
+   * refuses a restricted application credential's own token for deleting application credentials.
+   */
+  readonly sessionFor: (site: { readonly authUrl: string; readonly projectId: string }) => Promise<{ readonly session: ScopedSession; readonly fetch: Fetch }>;
+  /** OS_AUTH_URL: the site of an entry written before entries recorded theirs, when its cache key matches. */
+  readonly fallbackAuthUrl?: string;
+}
+
+/** The site (`https://host:port/v3`) of a cached credential: recorded in it, or OS_AUTH_URL if the entry's key says it was made there. */
+function siteOf(entry: CachedApplicationCredential, fallbackAuthUrl: string | undefined): string | undefined {
+  if (entry.credential.authUrl) return `${normaliseAuthUrl(entry.credential.authUrl, "the token cache's authUrl")}/v3`;
+  if (!fallbackAuthUrl) return undefined;
+  const fallback = normaliseAuthUrl(fallbackAuthUrl);
+  return cacheKey(fallback, entry.credential.projectId, entry.credential.userId) === entry.key ? `${fallback}/v3` : undefined;
+}
+
+/**
+ * Remove a credential from the cache, and the cached clouds.yaml files that hold its secret (their
+ * stack folders' links then point nowhere until the next synth writes them again).
+ */
+function forget(cache: TokenCache, entry: CachedApplicationCredential): void {
+  cache.remove("appcred", entry.key);
+  const dir = path.join(cache.dir, "clouds");
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    const file = path.join(dir, name);
+    try {
+      const clouds = Object.values((JSON.parse(fs.readFileSync(file, "utf8")) as { clouds?: Record<string, { auth?: Record<string, unknown> }> }).clouds ?? {});
+      if (clouds.some((c) => c?.auth?.application_credential_id === entry.credential.id)) fs.rmSync(file, { force: true });
+    } catch {
+      // not a clouds file of ours, or torn: the next synth or prune replaces it
+    }
+  }
+}
+
+/**
+ * End one cached credential: `DELETE /v3/users/{user}/application_credentials/{id}` with its user's
+ * federated token (equivalent to `openstack application credential delete`), after which Keystone
+ * accepts neither the credential nor the tokens it got; then forget it. Keystone no longer having
+ * it (404) counts as ended. A failure leaves the entry in the cache, so that a rerun can retry.
+ */
+async function endOne(entry: CachedApplicationCredential, opts: EndOptions): Promise<EndOutcome> {
+  const { secret: _secret, ...credential } = entry.credential;
+  const failed = (reason: string): EndOutcome => ({ outcome: "failed", credential, reason });
+  let authUrl: string | undefined;
+  try {
+    authUrl = siteOf(entry, opts.fallbackAuthUrl);
+  } catch (err) {
+    return failed(err instanceof Error ? err.message : String(err)); // a hand-edited entry, or a bad OS_AUTH_URL
+  }
+  if (!authUrl) {
+    return failed(
+      `it was cached by an older egi-cdktf that did not record its site, and OS_AUTH_URL is not that site: set OS_AUTH_URL to it, or delete it there with \`openstack application credential delete ${credential.id}\``,
+    );
+  }
+  let site: { readonly session: ScopedSession; readonly fetch: Fetch };
+  try {
+    site = await opts.sessionFor({ authUrl, projectId: credential.projectId });
+  } catch (err) {
+    return failed(err instanceof Error ? err.message : String(err));
+  }
+  const { session, fetch } = site;
+  if (session.user.id !== credential.userId) {
+    return failed(
+      `it belongs to Keystone user ${credential.userId}, but this environment's Check-in credential logs in to ${base(session)} as ${session.user.name || session.user.id}; set the Check-in credential it was made with`,
+    );
+  }
+  let res: Response;
+  try {
+    res = await keystone(session, fetch, "DELETE", `/users/${encodeURIComponent(credential.userId)}/application_credentials/${encodeURIComponent(credential.id)}`);
+  } catch (err) {
+    return failed(err instanceof Error ? err.message : String(err));
+  }
+  if (res.status !== 204 && res.status !== 404) {
+    return failed(`Keystone at ${base(session)} did not delete it (HTTP ${res.status}: ${await detail(res)})`);
+  }
+  await res.body?.cancel();
+  forget(opts.cache, entry);
+  return { outcome: res.status === 204 ? "ended" : "gone", credential, authUrl, projectName: session.project.name || session.project.id };
+}
+
+/**
+ * End every application credential in the token cache (in CI, whose runner starts with an empty
+ * cache: the ones this job made). Nothing cached: an empty list, and no request is made.
+ */
+export async function endApplicationCredentials(opts: EndOptions): Promise<EndOutcome[]> {
+  const outcomes: EndOutcome[] = [];
+  for (const entry of cachedApplicationCredentials(opts.cache)) outcomes.push(await endOne(entry, opts));
+  return outcomes;
 }
