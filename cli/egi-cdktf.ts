@@ -2,7 +2,7 @@
  * egi-cdktf: EGI Check-in -> Keystone tokens from the command line, replacing the docs page's
  * get-token.py / get-projects.py scripts. Usage errors and auth errors print one line, no stack.
  */
-import { EgiAuthError } from "../auth/errors";
+import { EgiAuthError, type EgiAuthErrorCode } from "../auth/errors";
 import { type Command, type Io, rejectSecretFlags, showArg, UsageError } from "./command";
 
 /**
@@ -31,6 +31,11 @@ const COMMANDS: readonly CommandEntry[] = [
     name: "token",
     summary: "print a Keystone token scoped to OS_PROJECT_ID (like get-token.py)",
     load: () => (require("./commands/token") as typeof import("./commands/token")).tokenCommand,
+  },
+  {
+    name: "end-app-credentials",
+    summary: "end the hook's application credentials when a deploy is over (openstack application credential delete)",
+    load: () => (require("./commands/end-app-credentials") as typeof import("./commands/end-app-credentials")).endAppCredentialsCommand,
   },
   {
     name: "projects",
@@ -74,6 +79,34 @@ const COMMANDS: readonly CommandEntry[] = [
   },
 ];
 
+/**
+ * Auth errors that mean the user's own setting is missing or wrong (an env var or flag to set or
+ * fix, named in the message): usage errors, exit 2. The others (Check-in or Keystone unreachable or
+ * refusing, the token cache) are failures of the run, exit 1.
+ */
+const SETTING_ERRORS: ReadonlySet<EgiAuthErrorCode> = new Set<EgiAuthErrorCode>(["SETTING_MISSING", "SETTING_INVALID", "UNKNOWN_SITE", "UNKNOWN_VO"]);
+
+/** Exit status for a usage error: a bad or missing flag, argument or setting (as the README says). */
+export const USAGE_EXIT = 2;
+
+/** What a Node system error says, for the one-line fallback: no stack, no internal detail beyond the path. */
+function systemErrorLine(err: NodeJS.ErrnoException): string | undefined {
+  if (typeof err.code !== "string" || typeof err.syscall !== "string") return undefined;
+  const what: Readonly<Record<string, string>> = {
+    ENOENT: "it does not exist",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    ENAMETOOLONG: "a name in the path is too long",
+    EROFS: "read-only file system",
+    ENOSPC: "no space left on the device",
+    EEXIST: "it exists already",
+  };
+  const where = err.path ? ` ${err.path}` : "";
+  return `cannot ${err.syscall}${where}: ${what[err.code] ?? err.code} (${err.code})`;
+}
+
 const HELP = `Usage: egi-cdktf COMMAND [options]
 
 Commands:
@@ -105,16 +138,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`egi-cdktf: ${err.message}${command ? ` (see egi-cdktf ${command.name} --help)` : ""}\n`);
-      return 2;
+      return USAGE_EXIT;
     }
     if (err instanceof EgiAuthError) {
       io.stderr(`egi-cdktf: ${err.message}\n`);
       if (io.env.EGI_CDKTF_DEBUG) io.stderr(`${err.code}\n`);
-      return 1;
+      return SETTING_ERRORS.has(err.code) ? USAGE_EXIT : 1;
     }
     // A plain Error is an expected failure with a message for the user; anything else is a bug.
-    const bug = !(err instanceof Error) || err.constructor !== Error;
-    io.stderr(`egi-cdktf: ${bug ? "unexpected error: " : ""}${err instanceof Error ? err.message : String(err)}\n`);
+    const system = err instanceof Error ? systemErrorLine(err) : undefined;
+    const bug = !system && (!(err instanceof Error) || err.constructor !== Error);
+    io.stderr(`egi-cdktf: ${bug ? "unexpected error: " : ""}${system ?? (err instanceof Error ? err.message : String(err))}\n`);
     if (io.env.EGI_CDKTF_DEBUG && err instanceof Error) io.stderr(`${err.stack}\n`);
     return 1;
   }
