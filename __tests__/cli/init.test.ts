@@ -89,15 +89,15 @@ describe("egi-cdktf init into a new folder", () => {
     expect(tsconfig.compilerOptions).toMatchObject({ outDir: "dist", rootDir: ".", strict: true });
   });
 
-  test("GIVEN the new main.ts WHEN read THEN it imports the library and the hook by package name, runs the app through runApp and synthWithEgiTokens, and names its outputs server_id and server_ip", () => {
+  test("GIVEN the new main.ts WHEN read THEN it imports the library and the hook by package name, runs the app through runApp and synthWithEgiTokens, and names its outputs server_id, server_ip, floating_ip and ssh_command", () => {
     const main = read(dir, "main.ts");
-    expect(main).toMatch(/import \{ EgiSite, Flavor, MachineImage, VirtualMachine \} from "egi-fedcloud-cdktf";/);
+    expect(main).toMatch(/import \{ EgiSite, Flavor, KeyPair, MachineImage, SecurityGroup, VirtualMachine \} from "egi-fedcloud-cdktf";/);
     expect(main).toMatch(/import \{ runApp, synthWithEgiTokens \} from "egi-fedcloud-cdktf\/hook";/);
     expect(main).not.toMatch(/from "\.\.?\//); // nothing from this repository's folders
     expect(main).toMatch(/new EgiSite\(this, "site"\)/);
     expect(main).toMatch(/MachineImage\.fromRegistry\(\{ osDistro: "ubuntu", osVersion: "22\.04" \}\)/);
     expect(main).toMatch(/Flavor\.bestFit\(\{ minVcpus: 1, minRamMb: 2048, minDiskGb: 20 \}\)/);
-    expect([...main.matchAll(/new TerraformOutput\(this, "(\w+)"/g)].map((m) => m[1])).toEqual(["server_id", "server_ip"]);
+    expect([...main.matchAll(/new TerraformOutput\(this, "(\w+)"/g)].map((m) => m[1])).toEqual(["server_id", "server_ip", "floating_ip", "ssh_command"]);
     expect(main).toMatch(/runApp\(async \(\) => \{[\s\S]*await synthWithEgiTokens\(app\);[\s\S]*\}\);/);
     expect(main).toMatch(/new VmStack\(app, "my-app"\)/);
   });
@@ -107,7 +107,7 @@ describe("egi-cdktf init into a new folder", () => {
     for (const entry of ["node_modules/", "dist/", "cdktf.out/", ".terraform/", "*.tfstate", "*.tfstate.*"]) expect([entry, lines.includes(entry)]).toEqual([entry, true]);
   });
 
-  test("GIVEN the new workflow WHEN parsed as GitHub reads it THEN it runs the example recipe's commands, after a check that each stack keeps team state", () => {
+  test("GIVEN the new workflow WHEN parsed as GitHub reads it THEN it runs the example recipe's commands, after a check that each stack keeps team state, with the committed ssh-key.pub as the SSH key", () => {
     const example = githubJobs(RECIPES.github);
     const app = githubJobs(path.join(dir, ".github", "workflows", "deploy.yml"));
     expect(app.map((j) => j.name)).toEqual(example.map((j) => j.name));
@@ -116,7 +116,7 @@ describe("egi-cdktf init into a new folder", () => {
       const guard = job.commands.find((c) => c.startsWith("npx cdktf synth"));
       expect(guard).toMatch(/grep -L '"pg"' cdktf\.out\/stacks\/\*\/cdk\.tf\.json/);
       expect(job.commands.filter((c) => c !== guard)).toEqual(fromExample.commands);
-      expect(job.env).toEqual(fromExample.env);
+      expect(job.env).toEqual({ ...fromExample.env, SSH_PUBLIC_KEY_FILE: "ssh-key.pub" });
     }
     expect(parse(read(dir, ".github/workflows/deploy.yml")).on).toEqual(parse(fs.readFileSync(RECIPES.github, "utf8")).on);
   });
@@ -169,7 +169,7 @@ describe("egi-cdktf init --framework cdktn: a CDK Terrain app", () => {
   test("GIVEN the cdktn app's sources WHEN read THEN every import is from cdktn and egi-fedcloud-cdktn, none from cdktf", () => {
     const main = read(dir, "main.ts");
     expect(main).toContain('import { App, TerraformOutput, TerraformStack } from "cdktn";');
-    expect(main).toContain('import { EgiSite, Flavor, MachineImage, VirtualMachine } from "egi-fedcloud-cdktn";');
+    expect(main).toContain('import { EgiSite, Flavor, KeyPair, MachineImage, SecurityGroup, VirtualMachine } from "egi-fedcloud-cdktn";');
     expect(main).toContain('import { runApp, synthWithEgiTokens } from "egi-fedcloud-cdktn/hook";');
     expect(read(dir, "main.test.ts")).toContain('import { Testing } from "cdktn";');
     for (const file of ["main.ts", "main.test.ts"]) expect([file, read(dir, file)]).not.toEqual([file, expect.stringMatching(/from "(cdktf|egi-fedcloud-cdktf)/)]);

@@ -2,20 +2,40 @@
  * The package as a user installs it, deployed on the local site, for one framework: `npm pack` of
  * the built package (egi-fedcloud-cdktf from lib/, egi-fedcloud-cdktn from frameworks/cdktn/pkg),
  * `egi-cdktf init --framework <it>`, the app's own `npm install` (the tarball for the version it
- * pins), then the app's own CLI (cdktf-cli or cdktn-cli, under the Node given) runs deploy and
- * destroy with a Check-in credential in the environment and no OS_TOKEN: the app's hook gets the
- * token by itself, the server is ACTIVE with the registry image and the best-fit flavor, no secret
- * is left outside the 0600 token cache, and destroy leaves nothing.
+ * pins), the user's SSH key in ~/.ssh and main.ts's `sshFrom` line narrowed to a network, then the
+ * app's own CLI (cdktf-cli or cdktn-cli, under the Node given) runs deploy and destroy with a
+ * Check-in credential in the environment and no OS_TOKEN: the app's hook gets the token by itself,
+ * the server is ACTIVE with the registry image and the best-fit flavor, reachable as the docs page
+ * makes it (the user's key pair, SSH from that network, a floating IP from the public network; the
+ * fake virt driver runs no sshd, so the API objects are checked, not a login), no secret is left
+ * outside the 0600 token cache, and destroy leaves nothing, key pair and group included.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { adminToken, cloudSite, portsOf, serversNamed } from "./cloud-site";
+import { adminToken, api, cloudSite, type CloudSite, floatingIps, md5Fingerprint, portsOf, securityGroupsNamed, serversNamed } from "./cloud-site";
 import { identitySite, mintRefreshToken, REPO, userEnv } from "./identity-site";
 import { pinToTarball } from "./consumer-app";
 import { filesBelow, scanForSecrets } from "./secret-scan";
 import { terraformEnv } from "./terraform";
+
+/** The user's SSH public key (a fixture: its private half was thrown away), as ~/.ssh/id_ed25519.pub. */
+const PUBLIC_KEY = path.join(REPO, "__tests__", "fixtures", "id_ed25519.pub");
+/** The network main.ts's `sshFrom` line is narrowed to, as its comment asks. */
+const SSH_FROM = "198.51.100.0/24";
+
+/** A Nova key pair of another user, read as admin (compute API >= 2.10 takes user_id); undefined when gone. */
+async function keyPairOf(admin: string, site: CloudSite, userId: string, name: string): Promise<any | undefined> {
+  const url = `${site.endpoints.compute}/os-keypairs/${encodeURIComponent(name)}?user_id=${encodeURIComponent(userId)}`;
+  return (await api(admin, url, { "OpenStack-API-Version": "compute 2.10" }))?.keypair;
+}
+
+/** Ingress rules of a Neutron security group, as protocol, ports and source. */
+const ingressOf = (group: any) =>
+  group.security_group_rules
+    .filter((r: { direction: string }) => r.direction === "ingress")
+    .map((r: any) => ({ ethertype: r.ethertype, protocol: r.protocol, ports: [r.port_range_min, r.port_range_max], from: r.remote_ip_prefix }));
 
 export interface InitAppSite {
   readonly framework: "cdktf" | "cdktn";
@@ -76,11 +96,19 @@ export function initAppOnSite(opts: InitAppSite): void {
     if (init.status !== 0) throw new Error(`egi-cdktf init failed: ${init.stderr}`);
     name = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).name;
     pinToTarball(dir, `egi-fedcloud-${cli}`, tarball);
+    // The user narrows SSH to their network, on the line main.ts's comment points to.
+    const mainTs = fs.readFileSync(path.join(dir, "main.ts"), "utf8");
+    const sshFromLine = /^( *const sshFrom = )"0\.0\.0\.0\/0";$/m;
+    if (!sshFromLine.test(mainTs)) throw new Error(`${dir}/main.ts has no line \`const sshFrom = "0.0.0.0/0";\` for the user to narrow`);
+    fs.writeFileSync(path.join(dir, "main.ts"), mainTs.replace(sshFromLine, `$1"${SSH_FROM}";`));
     npm(["install", "--prefer-offline", "--no-audit", "--no-fund"], dir); // as the user does: runs the app's postinstall
 
     env = userEnv(identity, identity.clients.public, { CHECKIN_REFRESH_TOKEN: await mintRefreshToken(identity, identity.clients.public) });
     env.TMPDIR = path.join(env.HOME, "tmp"); // scanned too: the CLI and terraform write temp files there
     fs.mkdirSync(env.TMPDIR);
+    // The user's SSH key where ssh-keygen puts it, no SSH_PUBLIC_KEY_FILE: main.ts finds it there.
+    fs.mkdirSync(path.join(env.HOME, ".ssh"), { mode: 0o700 });
+    fs.copyFileSync(PUBLIC_KEY, path.join(env.HOME, ".ssh", "id_ed25519.pub"));
     deployed = true;
     runs.deploy = run(["deploy", name, "--outputs-file", "outputs.json"]);
   }, 900_000);
@@ -117,6 +145,25 @@ export function initAppOnSite(opts: InitAppSite): void {
     expect(Object.entries(context)).toContainEqual([expect.stringMatching(/^flavor-best-fit:/), site.flavorIds["m1.small"]]);
   });
 
+  test(`GIVEN the ${cli} deploy WHEN Nova and Neutron are asked THEN the server has the user's key as key pair <app>-key, the group <app>-ssh with only SSH from the network main.ts names, and a floating IP from the public network, which the outputs give with the ssh command`, async () => {
+    const admin = await adminToken();
+    const [server] = await serversNamed(admin, site, name);
+    expect(server.key_name).toBe(`${name}-key`);
+    const key = await keyPairOf(admin, site, server.user_id, `${name}-key`);
+    expect(key?.fingerprint).toBe(md5Fingerprint(fs.readFileSync(PUBLIC_KEY, "utf8")));
+    expect(server.security_groups.map((g: { name: string }) => g.name).sort()).toEqual(["default", `${name}-ssh`].sort());
+    const groups = await securityGroupsNamed(admin, site, `${name}-ssh`);
+    expect(groups).toHaveLength(1);
+    expect(groups[0].project_id).toBe(server.tenant_id);
+    expect(ingressOf(groups[0])).toEqual([{ ethertype: "IPv4", protocol: "tcp", ports: [22, 22], from: SSH_FROM }]);
+    const ports = await portsOf(admin, site, server.id);
+    expect(ports).toHaveLength(1);
+    const fips = await floatingIps(admin, site, `port_id=${ports[0].id}`);
+    expect(fips).toHaveLength(1);
+    expect(fips[0]).toMatchObject({ floating_network_id: site.networks.public.id, fixed_ip_address: outputs().server_ip, floating_ip_address: outputs().floating_ip });
+    expect(outputs().ssh_command).toBe(`ssh ubuntu@${fips[0].floating_ip_address}`);
+  });
+
   test(`GIVEN the ${cli} deploy WHEN the app folder, the user's home, its temp dir and the output are scanned THEN only the 0600 token cache holds a secret`, () => {
     const report = scanForSecrets([dir, env.HOME], secrets(), {
       // Installed before the credential existed, and never written by the CLI or terraform.
@@ -127,9 +174,12 @@ export function initAppOnSite(opts: InitAppSite): void {
     expect(report.leaks).toEqual([]);
   });
 
-  test(`GIVEN the deployed ${cli} app WHEN ${cli} destroy runs THEN it succeeds, and no server or port of it remains, and the state is empty`, async () => {
+  test(`GIVEN the deployed ${cli} app WHEN ${cli} destroy runs THEN it succeeds, and no server, port, floating IP, key pair or security group of it remains, and the state is empty`, async () => {
     const admin = await adminToken();
     const [server] = await serversNamed(admin, site, name);
+    const [port] = await portsOf(admin, site, server.id);
+    const fipIds = port ? (await floatingIps(admin, site, `port_id=${port.id}`)).map((f) => f.id) : [];
+    expect(fipIds).toHaveLength(1);
 
     runs.destroy = run(["destroy", name]);
 
@@ -137,6 +187,9 @@ export function initAppOnSite(opts: InitAppSite): void {
     deployed = false;
     expect(await serversNamed(admin, site, name)).toEqual([]);
     expect(await portsOf(admin, site, server.id)).toEqual([]);
+    for (const id of fipIds) expect(await floatingIps(admin, site, `id=${id}`)).toEqual([]);
+    expect(await keyPairOf(admin, site, server.user_id, `${name}-key`)).toBeUndefined();
+    expect(await securityGroupsNamed(admin, site, `${name}-ssh`)).toEqual([]);
     const state = JSON.parse(fs.readFileSync(path.join(dir, `terraform.${name}.tfstate`), "utf8"));
     expect(state.resources.filter((r: { mode: string }) => r.mode === "managed")).toEqual([]);
     const report = scanForSecrets([dir, env.HOME], secrets(), { allowed: [path.join(env.XDG_CACHE_HOME, "egi-cdktf"), path.join(dir, "node_modules")], outputs: { "destroy output": runs.destroy.output } });

@@ -2,7 +2,9 @@
 # of {{package}}).
 #
 # Before the first run: keep the state in PostgreSQL (uncomment TeamState.postgres in main.ts), commit
-# package-lock.json (npm ci needs it) and egi-cdktf.context.json, and set the settings below.
+# package-lock.json (npm ci needs it), egi-cdktf.context.json and the SSH public key the VM accepts
+# (`cp ~/.ssh/id_ed25519.pub ssh-key.pub`: the runner has no ~/.ssh; a public key is no secret, and
+# a reviewer then sees whose key logs in), and set the settings below.
 #
 # - pull request: synth, plan every stack against the team state, check the project's quota, and
 #   post the summary as a PR comment (the job fails when a plan fails or a quota would be exceeded);
@@ -38,6 +40,8 @@ env:
   OS_AUTH_URL: ${{ vars.OS_AUTH_URL }}
   OS_PROJECT_ID: ${{ vars.OS_PROJECT_ID }}
   PG_CONN_STR: ${{ secrets.PG_CONN_STR }}
+  # the key pair of main.ts (committed: see above)
+  SSH_PUBLIC_KEY_FILE: ssh-key.pub
   # a deploy waits up to 10 minutes for another one's state lock instead of failing at once
   TF_CLI_ARGS_apply: -lock-timeout=10m
   TF_CLI_ARGS_plan: -lock-timeout=10m
