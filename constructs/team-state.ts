@@ -1,6 +1,7 @@
 import { Annotations, PgBackend, TerraformBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { describeValue } from "./describe-value";
+import { pgConnStrProblems, pgDriverFor } from "./pg-conn-str";
 
 /** Where terraform's `pg` backend reads its connection string when the configuration has none. */
 export const PG_CONN_STR_ENV = "PG_CONN_STR";
@@ -43,7 +44,11 @@ const schemasByApp = new WeakMap<Construct, Map<string, string>>();
  * environment the cdktf CLI runs it with: `PG_CONN_STR`
  * (`postgres://user:password@host:5432/db?sslmode=verify-full`), or the standard libpq variables
  * (`PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`, `PGSSLMODE`, the password in `~/.pgpass` or
- * `PGPASSFILE`). `.terraform/terraform.tfstate` records `conn_str: null`.
+ * `PGPASSFILE`). `.terraform/terraform.tfstate` records `conn_str: null`. At synth, a set
+ * `PG_CONN_STR` is checked as libpq and the engine's driver read it (terraform and OpenTofu use the
+ * Go driver lib/pq, which refuses libpq's `sslmode=prefer` and sends options it does not know, such
+ * as `keepalives`, to the server, which refuses the connection): one error line names each
+ * problem, never the value.
  *
  * ```ts
  * const stack = new TerraformStack(app, "analysis");
@@ -132,20 +137,12 @@ function checkSchemaName(value: unknown, where: string): string {
 }
 
 /**
- * The connection string's shape, checked at synth (the app runs with the environment terraform
- * will get). The value itself is never shown: it holds the password.
+ * The connection string's options, checked at synth as libpq and the engine's PostgreSQL driver
+ * (lib/pq) read them (the app runs with the environment terraform will get). The value itself is
+ * never shown: it holds the password.
  */
 function checkConnectionEnv(where: string): string[] {
   const value = process.env[PG_CONN_STR_ENV];
   if (value === undefined || value === "") return [];
-  if (/^postgres(ql)?:\/\//.test(value)) {
-    try {
-      new URL(value);
-      return [];
-    } catch {
-      return [`${where}: ${PG_CONN_STR_ENV} starts with postgres:// but is not a valid URL (percent-encode special characters in the password)`];
-    }
-  }
-  if (/(^|\s)(host|dbname|user)\s*=/.test(value)) return [];
-  return [`${where}: ${PG_CONN_STR_ENV} is neither a postgres:// URL nor a "host=... dbname=... user=..." connection string`];
+  return pgConnStrProblems(value, pgDriverFor(process.env)).map((problem) => `${where}: ${PG_CONN_STR_ENV} ${problem}`);
 }

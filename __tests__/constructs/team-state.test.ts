@@ -84,22 +84,41 @@ describe("TeamState.postgres", () => {
     expect(stack.node.metadata.filter((m) => m.type === "@cdktf/warn")).toEqual([]);
   });
 
-  test.each([
-    ["not a connection string", `${SECRET}`, "PG_CONN_STR is neither a postgres:// URL nor a \"host=... dbname=... user=...\" connection string"],
-    ["a broken URL", `postgres://u:${SECRET}@h:notaport/db`, "PG_CONN_STR starts with postgres:// but is not a valid URL (percent-encode special characters in the password)"],
-  ])("GIVEN PG_CONN_STR %s WHEN validated at synth THEN one line names PG_CONN_STR and never shows the value", (_what, value, message) => {
+  /** The one-line errors a synth validation of TeamState s gives with PG_CONN_STR=value (and TERRAFORM_BINARY_NAME=engine). */
+  function validationErrors(value: string, engine?: string): string[] {
     const stack = new TerraformStack(Testing.app(), "s");
-    const error = withEnv({ [PG_CONN_STR_ENV]: value }, () => {
+    return withEnv({ [PG_CONN_STR_ENV]: value, TERRAFORM_BINARY_NAME: engine }, () => {
       TeamState.postgres(stack);
       try {
         stack.runAllValidations();
       } catch (e) {
-        return String((e as Error).message);
+        return String((e as Error).message).split("\n").filter((l) => l.includes("TeamState s:")).map((l) => l.replace(/^.*?(TeamState s:)/, "$1"));
       }
-      return "no error";
+      return [];
     });
-    expect(error).toContain(`TeamState s: ${message}`);
-    expect(error).not.toContain(SECRET);
+  }
+
+  test.each([
+    ["not a connection string", `${SECRET}`, 'PG_CONN_STR is neither a postgres:// URL nor keyword=value pairs: a word has no "=" after it'],
+    ["a URL whose port is not a number", `postgres://u:${SECRET}@h:notaport/db`, "PG_CONN_STR has a port in the URL that is not a number from 1 to 65535"],
+    ["a URL with an unknown sslmode", `postgres://u:${SECRET}@db.example.org/state?sslmode=bogus`, "PG_CONN_STR has sslmode with a value libpq does not take; use one of disable, allow, prefer, require, verify-ca, verify-full"],
+    ["keyword=value with an unknown sslmode", `host=db.example.org user=u password=${SECRET} sslmode=verify`, "PG_CONN_STR has sslmode with a value libpq does not take"],
+    ["a URL with sslmode=prefer, which lib/pq refuses", `postgres://u:${SECRET}@db.example.org/state?sslmode=prefer`, "PG_CONN_STR has sslmode=prefer, which libpq takes but terraform's PostgreSQL driver (lib/pq 1.10) refuses"],
+    ["an unknown keyword", `host=db.example.org password=${SECRET} sslmod=require`, 'PG_CONN_STR has option "sslmod", which is not a connection option libpq knows'],
+    ["a libpq option lib/pq sends to the server", `postgres://u:${SECRET}@db.example.org/state?keepalives=1`, 'PG_CONN_STR has option "keepalives", which libpq knows but terraform\'s PostgreSQL driver (lib/pq 1.10) does not'],
+    ["a port that is not a number", `host=db.example.org port=54x32 password=${SECRET}`, "PG_CONN_STR has a port that is not a number from 1 to 65535"],
+    ["a connect_timeout that is not a number", `postgres://u:${SECRET}@db.example.org/state?connect_timeout=5s`, "PG_CONN_STR has connect_timeout that is not a whole number"],
+  ])("GIVEN PG_CONN_STR %s WHEN validated at synth THEN one line names PG_CONN_STR and the problem, never the value", (_what, value, message) => {
+    const errors = validationErrors(value);
+    expect(errors).toEqual([expect.stringContaining(`TeamState s: ${message}`)]);
+    expect(errors.join("\n")).not.toContain(SECRET);
+    expect(errors.join("\n")).not.toContain("db.example.org");
+  });
+
+  test("GIVEN target_session_attrs WHEN validated for terraform and for OpenTofu THEN only terraform's lib/pq 1.10 is refused", () => {
+    const value = `postgres://u:${SECRET}@db.example.org/state?sslmode=verify-full&target_session_attrs=read-write`;
+    expect(validationErrors(value, "terraform")).toEqual([expect.stringContaining('TeamState s: PG_CONN_STR has option "target_session_attrs", which libpq knows but terraform\'s PostgreSQL driver (lib/pq 1.10) does not')]);
+    expect(validationErrors(value, "tofu")).toEqual([]);
   });
 
   test.each([
