@@ -1,7 +1,7 @@
 /**
  * The API reference is only as good as the doc comments: read the jsii assembly (`.jsii`, written by
  * the package build, `npm run build`) and hold every public type, prop and method of the library's
- * root module to the README's promise: documented, each optional prop with its `@default`, each
+ * root module to the promise of docs/library.md#python-and-the-api-reference: documented, each optional prop with its `@default`, each
  * optional parameter with what happens without it, and each factory and construct method naming
  * the openstack (or fedcloud / egi-cdktf) command it replaces.
  */

@@ -1,5 +1,5 @@
 /**
- * The README's promise to a cdktf user moving to cdktn: the same app synthesizes the same Terraform
+ * The promise of docs/library.md#moving-a-cdktf-app-to-cdktn to a cdktf user: the same app synthesizes the same Terraform
  * JSON with egi-fedcloud-cdktn on cdktn as with egi-fedcloud-cdktf on cdktf, except the metadata's
  * framework version, so a deployed stack shows no change. Each build runs in its own node process,
  * as an app would (fixtures/framework-app.js), from the two packages' built libraries.

@@ -137,7 +137,7 @@ async function cdktf(clone: Clone, label: string, args: string[], extra: Record<
 
 /**
  * What users of a shared state database should set: wait for the lock instead of failing at once
- * (another stack's first apply holds a database-wide lock too, see README).
+ * (another stack's first apply holds a database-wide lock too, see docs/team-state.md#waiting-for-the-lock).
  */
 const LOCK_TIMEOUTS = { TF_CLI_ARGS_apply: "-lock-timeout=180s", TF_CLI_ARGS_destroy: "-lock-timeout=180s", TF_CLI_ARGS_plan: "-lock-timeout=180s" };
 
