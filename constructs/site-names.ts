@@ -9,7 +9,7 @@
  * Only literal names are compared: a token's value is unknown at synth.
  * @internal
  */
-import { Aspects, type IAspect, TerraformStack, Token } from "cdktf";
+import { Annotations, Aspects, type IAspect, TerraformStack, Token } from "cdktf";
 import type { IConstruct } from "constructs";
 import { EgiSite } from "./egi-site";
 import { defaultSiteOf, resolvedIdentity } from "./lookups/site-lookups";
@@ -24,6 +24,12 @@ export interface SiteNameKind {
   readonly scope: "user" | "project";
   /** Where and why, e.g. `at the same site (Nova key pair names are per user)`. */
   readonly where: string;
+  /**
+   * Warn at synth (naming both constructs) instead of failing: for names Nova allows twice but
+   * that tools finding an object by name then refuse (servers).
+   * @default false: synth fails
+   */
+  readonly warnOnly?: boolean;
 }
 
 interface Claim {
@@ -46,6 +52,8 @@ interface AppClaims {
 
 const claimsByApp = new WeakMap<IConstruct, AppClaims>();
 const checkedStacks = new WeakSet<TerraformStack>();
+/** Constructs already warned about, so that a second synth of the same app does not warn twice. */
+const warned = new WeakSet<IConstruct>();
 
 /** Record that `construct` creates an object named `name` at `site` (its stack's default when undefined). */
 export function claimSiteName(construct: IConstruct, name: string, site: EgiSite | undefined, kind: SiteNameKind): void {
@@ -99,10 +107,13 @@ class UniqueSiteNames implements IAspect {
     const other = claims.byName.get(mine.kind)?.get(mine.name)?.find((c) => c !== mine && this.namespaceOf(c) === namespace);
     if (!other) return;
     const [first, second] = mine.index < other.index ? [mine, other] : [other, mine];
-    const { className, object, where } = mine.kind;
-    throw new Error(
-      `${className} ${first.construct.node.path} and ${className} ${second.construct.node.path} both create the ${object} ${JSON.stringify(mine.name)} ${where}; change name on one of them`,
-    );
+    const { className, object, where, warnOnly } = mine.kind;
+    const message = `${className} ${first.construct.node.path} and ${className} ${second.construct.node.path} both create the ${object} ${JSON.stringify(mine.name)} ${where}; change name on one of them`;
+    if (!warnOnly) throw new Error(message);
+    // Once per pair, on the later construct (the aspect visits both).
+    if (second !== mine || warned.has(mine.construct)) return;
+    warned.add(mine.construct);
+    Annotations.of(mine.construct).addWarning(message);
   }
 
   /** The part of the site the claim's name must be unique in. */

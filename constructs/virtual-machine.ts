@@ -1,5 +1,5 @@
 import { Construct, type IConstruct } from "constructs";
-import { Aspects, type IAspect, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, type IAspect, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
 import type { ComputeVolumeAttachV2 } from "../.gen/providers/openstack/compute-volume-attach-v2";
 import { DataOpenstackNetworkingPortV2 } from "../.gen/providers/openstack/data-openstack-networking-port-v2";
@@ -12,6 +12,7 @@ import type { INetwork } from "./network";
 import type { ISecurityGroup } from "./security-group";
 import { lookupPrecondition, resolvedIdentity } from "./lookups/site-lookups";
 import { checkArg, checkProps, type PropsShape } from "./props-check";
+import { claimSiteName, type SiteNameKind } from "./site-names";
 import type { UserData } from "./user-data";
 import { type AttachOptions, NEW_VOLUME_PROPS, type NewVolumeProps, Volume } from "./volume";
 
@@ -72,6 +73,14 @@ export interface VirtualMachineProps {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+const SERVER_NAMES: SiteNameKind = {
+  className: "VirtualMachine",
+  object: "server",
+  scope: "project",
+  where: "at the same site (Nova allows it, but `egi-cdktf snapshot NAME` and anything else that finds a server by name then refuses)",
+  warnOnly: true,
+};
 
 /** What `new VirtualMachine` takes, checked at run time for JavaScript and jsii callers. */
 const VM_PROPS: PropsShape = {
@@ -140,7 +149,7 @@ export class VirtualMachine extends Construct {
     super(scope, id);
     checkProps(`VirtualMachine ${this.node.path}`, props, VM_PROPS);
     const name = props.name ?? id;
-    if (!NAME.test(name)) {
+    if (!Token.isUnresolved(name) && !NAME.test(name)) {
       throw new Error(`VirtualMachine ${this.node.path}: name "${name}" must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`);
     }
     if (props.floatingIpPool !== undefined && !props.floatingIpPool.trim()) {
@@ -154,6 +163,7 @@ export class VirtualMachine extends Construct {
       }
     }
     this.givenSite = props.site;
+    claimSiteName(this, name, props.site, SERVER_NAMES);
     const site = props.site ?? EgiSite.tryOf(this);
     this.site = site;
     checkSameSite(this, site, label("keyPair", props.keyPair, props.keyPair?.keyPairName), props.keyPair?.site);
