@@ -112,7 +112,14 @@ describe("(i) the tarball", () => {
     expect(missing).toEqual([]);
   });
 
-  test("GIVEN the packed tarball WHEN listed THEN it holds no tests, site scripts, bench, example stacks, app, build info, source maps or .ts sources; only the three runtime dependencies are bundled", () => {
+  test("GIVEN the packed README WHEN its links into docs/ and API.md are followed THEN each page is in the tarball: the README's links work where the package is installed", () => {
+    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+    const targets = [...new Set([...readme.matchAll(/\]\(((?:docs\/[\w.-]+\.md)|API\.md)(?:#[^)]*)?\)/g)].map((m) => m[1]))];
+    expect(targets.length).toBeGreaterThan(5);
+    expect(targets.filter((t) => !files.includes(t))).toEqual([]);
+  });
+
+  test("GIVEN the packed tarball WHEN listed THEN it holds no tests, site scripts, bench, example stacks, app, build info, source maps or .ts sources; only the runtime dependencies (and what they need) are bundled", () => {
     const own = files.filter((f) => !f.startsWith("node_modules/"));
     const forbidden = own.filter(
       (f) =>
