@@ -25,13 +25,14 @@ export class VmStack extends TerraformStack {
     // TeamState from "{{package}}", uncomment the next line and set PG_CONN_STR.
     // TeamState.postgres(this);
 
-    // How you log in. Your SSH public key (SSH_PUBLIC_KEY_FILE, else ~/.ssh/id_ed25519.pub, else
-    // ~/.ssh/id_rsa.pub), registered in Nova as key pair "<stack>-key" and installed for the
-    // image's default user. Only the public half is read; the private key never leaves your machine.
+    // How you log in: your SSH public key (SSH_PUBLIC_KEY_FILE, else ~/.ssh/id_ed25519.pub, else
+    // ~/.ssh/id_rsa.pub; or write a path here, e.g. "~/.ssh/egi.pub"), registered in Nova as key
+    // pair "<stack>-key" and installed for the image's default user. Only the public half is read.
     const publicKeyFile = sshPublicKeyFile();
-    // Where SSH may come from. Anywhere, so that you can log in from any network you work from:
-    // the image accepts keys only (no passwords). Narrow it to your institute's network (e.g.
-    // "192.0.2.0/24") or your own address ("203.0.113.7/32") when you can: fewer scanners knock.
+    // Where SSH may come from: anywhere, on purpose. Your address changes with the network you work
+    // from (office, eduroam, home), and a narrower default would lock you out of the VM you just
+    // made; the image takes keys only, no passwords. Once you know where you log in from, narrow it
+    // (your institute's "192.0.2.0/24", your own "203.0.113.7/32"): scanners then cannot even try.
     const sshFrom = "0.0.0.0/0";
     // The site's external network, where the public (floating) IP comes from:
     // `openstack network list --external` shows its name, which differs between sites.
