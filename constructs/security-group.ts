@@ -4,8 +4,8 @@ import { Token } from "cdktf";
 import { DataOpenstackNetworkingSecgroupV2 } from "../.gen/providers/openstack/data-openstack-networking-secgroup-v2";
 import { NetworkingSecgroupRuleV2 } from "../.gen/providers/openstack/networking-secgroup-rule-v2";
 import { NetworkingSecgroupV2 } from "../.gen/providers/openstack/networking-secgroup-v2";
-import { describeValue } from "./describe-value";
 import { EgiSite } from "./egi-site";
+import { checkArg, checkProps } from "./props-check";
 import { claimSiteName, type SiteNameKind } from "./site-names";
 
 /**
@@ -126,7 +126,7 @@ abstract class SecurityGroupBase extends Construct implements ISecurityGroup {
    * Equivalent to `openstack security group rule create --protocol tcp --dst-port 22 --remote-ip <cidr> <group>`.
    */
   public allowSshFrom(cidr: string): ISecurityGroup {
-    return this.addIngress("allowSshFrom", "tcp", cidr, 22);
+    return this.addIngress("allowSshFrom", "tcp", cidr, 22, false);
   }
 
   /**
@@ -134,7 +134,7 @@ abstract class SecurityGroupBase extends Construct implements ISecurityGroup {
    * Equivalent to `openstack security group rule create --protocol tcp --dst-port <from>:<to> --remote-ip <cidr> <group>`.
    */
   public allowTcpFrom(cidr: string, port: number | PortRange): ISecurityGroup {
-    return this.addIngress("allowTcpFrom", "tcp", cidr, port);
+    return this.addIngress("allowTcpFrom", "tcp", cidr, port, true);
   }
 
   /**
@@ -142,7 +142,7 @@ abstract class SecurityGroupBase extends Construct implements ISecurityGroup {
    * Equivalent to `openstack security group rule create --protocol udp --dst-port <from>:<to> --remote-ip <cidr> <group>`.
    */
   public allowUdpFrom(cidr: string, port: number | PortRange): ISecurityGroup {
-    return this.addIngress("allowUdpFrom", "udp", cidr, port);
+    return this.addIngress("allowUdpFrom", "udp", cidr, port, true);
   }
 
   /**
@@ -150,11 +150,16 @@ abstract class SecurityGroupBase extends Construct implements ISecurityGroup {
    * Equivalent to `openstack security group rule create --protocol icmp --remote-ip <cidr> <group>`.
    */
   public allowIcmpFrom(cidr: string): ISecurityGroup {
-    return this.addIngress("allowIcmpFrom", "icmp", cidr, undefined);
+    return this.addIngress("allowIcmpFrom", "icmp", cidr, undefined, false);
   }
 
-  private addIngress(method: string, protocol: "tcp" | "udp" | "icmp", cidr: string, port: number | PortRange | undefined): ISecurityGroup {
+  private addIngress(method: string, protocol: "tcp" | "udp" | "icmp", cidr: string, port: number | PortRange | undefined, portArg: boolean): ISecurityGroup {
     const where = `${this.className} ${this.node.path}: ${method}`;
+    checkArg(where, "cidr", cidr, "string");
+    if (portArg) {
+      checkArg(where, "port", port, "any");
+      if (typeof port === "object") checkProps(`${where}: port`, port, { required: { from: "any", to: "any" } });
+    }
     const net = parseCidr(cidr, where);
     const ports = port === undefined ? undefined : parsePorts(port, where);
     const ipProtocol = protocol === "icmp" && net.version === 6 ? "ipv6-icmp" : protocol;
@@ -202,16 +207,16 @@ export class SecurityGroup extends SecurityGroupBase {
    * @param props name, description, site, egress; by default (`{}`) the group is named after the construct path, at `EgiSite.of(this)`, and allows all egress
    */
   constructor(scope: Construct, id: string, props: SecurityGroupProps = {}) {
-    super(scope, id, "SecurityGroup", props.site);
+    super(scope, id, "SecurityGroup", props?.site);
+    checkProps(`SecurityGroup ${this.node.path}`, props, {
+      optional: { name: "string", description: "string", site: "object", allowAllOutbound: "boolean" },
+    });
     const name = props.name ?? this.node.path.replace(/[^A-Za-z0-9_.-]+/g, "-");
     if (!Token.isUnresolved(name) && (name.trim() === "" || name.length > 255)) {
       throw new Error(`SecurityGroup ${this.node.path}: name "${name}" must be 1 to 255 characters; give another name`);
     }
     if (!Token.isUnresolved(name) && name === "default") {
       throw new Error(`SecurityGroup ${this.node.path}: name "default" is the project's own group; use SecurityGroup.fromName(scope, id, { name: "default" }) to add rules to it`);
-    }
-    if (props.allowAllOutbound !== undefined && typeof props.allowAllOutbound !== "boolean") {
-      throw new Error(`SecurityGroup ${this.node.path}: allowAllOutbound must be true or false, got ${describeValue(props.allowAllOutbound)}`);
     }
     claimSiteName(this, name, props.site, GROUP_NAMES);
     this.resource = new NetworkingSecgroupV2(this, "Resource", {
@@ -231,8 +236,10 @@ class ImportedSecurityGroup extends SecurityGroupBase {
   public readonly securityGroupId: string;
   public readonly securityGroupName: string;
 
-  constructor(scope: Construct, id: string, { name, site }: SecurityGroupFromNameProps) {
-    super(scope, id, "SecurityGroup", site);
+  constructor(scope: Construct, id: string, props: SecurityGroupFromNameProps) {
+    super(scope, id, "SecurityGroup", props?.site);
+    checkProps(`SecurityGroup.fromName ${this.node.path}`, props, { required: { name: "string" }, optional: { site: "object" } });
+    const { name, site } = props;
     if (!Token.isUnresolved(name) && (typeof name !== "string" || name.trim() === "")) {
       throw new Error(`SecurityGroup ${this.node.path}: name is empty; give the name \`openstack security group list\` shows, e.g. "default"`);
     }

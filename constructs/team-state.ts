@@ -2,6 +2,7 @@ import { Annotations, PgBackend, TerraformBackend, TerraformStack } from "cdktf"
 import { Construct } from "constructs";
 import { describeValue } from "./describe-value";
 import { pgConnStrProblems, pgDriverFor } from "./pg-conn-str";
+import { checkProps } from "./props-check";
 
 /** Where terraform's `pg` backend reads its connection string when the configuration has none. */
 export const PG_CONN_STR_ENV = "PG_CONN_STR";
@@ -74,10 +75,12 @@ export class TeamState {
   public readonly schemaName: string;
 
   private constructor(stack: TerraformStack, props: PostgresTeamStateProps) {
-    const where = `TeamState ${stack.node.path}`;
     if (!TerraformStack.isStack(stack)) {
       throw new Error(`TeamState: the scope must be a TerraformStack, got ${describeValue(stack)}`);
     }
+    const where = `TeamState ${stack.node.path}`;
+    // Kinds are checked below, with messages that say what a schema name may be.
+    checkProps(where, props, { optional: { schemaName: "any", skipSchemaCreation: "any" } });
     if (props.skipSchemaCreation !== undefined && typeof props.skipSchemaCreation !== "boolean") {
       throw new Error(`${where}: skipSchemaCreation must be true or false, got ${describeValue(props.skipSchemaCreation)}`);
     }

@@ -31,10 +31,10 @@ describe("SecurityGroup allowAllOutbound", () => {
   });
 
   test.each([
-    ["a string", "false", 'a string ("false")'],
-    ["a number", 0, "the number 0"],
-    ["null", null, "null"],
-  ])("GIVEN allowAllOutbound as %s WHEN constructed THEN the error names allowAllOutbound", (_what, value, shown) => {
-    expect(() => synthGroup({ allowAllOutbound: value as unknown as boolean })).toThrow(`SecurityGroup s/sg: allowAllOutbound must be true or false, got ${shown}`);
+    ["a string", "false", "prop allowAllOutbound must be a boolean, got a string"],
+    ["a number", 0, "prop allowAllOutbound must be a boolean, got a number"],
+    ["null", null, "prop allowAllOutbound is null; leave it out or give a boolean"],
+  ])("GIVEN allowAllOutbound as %s WHEN constructed THEN the error names allowAllOutbound", (_what, value, message) => {
+    expect(() => synthGroup({ allowAllOutbound: value as unknown as boolean })).toThrow(`SecurityGroup s/sg: ${message}`);
   });
 });

@@ -129,6 +129,11 @@ describe("TeamState.postgres", () => {
     [{ schemaName: "x".repeat(64) }, `TeamState s: schemaName "${"x".repeat(40)}..." is longer than PostgreSQL's 63 characters`],
     [{ schemaName: "pg_state" }, 'TeamState s: schemaName "pg_state" is reserved by PostgreSQL; choose another'],
     [{ skipSchemaCreation: "yes" }, 'TeamState s: skipSchemaCreation must be true or false, got a string ("yes")'],
+    [{ schemaname: "analysis" }, "TeamState s: unknown prop schemaname; did you mean schemaName?"],
+    [{ skipSchemaCreaton: true }, "TeamState s: unknown prop skipSchemaCreaton; did you mean skipSchemaCreation?"],
+    [{ connStr: "postgres://u:p@h/db" }, "TeamState s: unknown prop connStr; known props: schemaName, skipSchemaCreation"],
+    [{ schemaName: null }, "TeamState s: prop schemaName is null; leave it out or give a value"],
+    [null, "TeamState s: props must be an object, got null"],
   ])("GIVEN bad props %j WHEN constructed THEN a one-line error names the prop", (props, message) => {
     const stack = new TerraformStack(Testing.app(), "s");
     let error = "no error";
@@ -138,6 +143,10 @@ describe("TeamState.postgres", () => {
       error = (e as Error).message;
     }
     expect(error).toBe(message);
+  });
+
+  test("GIVEN no stack (JavaScript) WHEN postgres is called THEN the error says the scope must be a stack", () => {
+    expect(() => withEnv(NO_PG_ENV, () => TeamState.postgres(undefined as never))).toThrow("TeamState: the scope must be a TerraformStack, got undefined");
   });
 
   test("GIVEN a stack name too long for the default schema WHEN constructed THEN the error asks for schemaName", () => {
