@@ -1,7 +1,9 @@
 import { Construct } from "constructs";
+import { Token } from "cdktf";
 import { DataOpenstackImagesImageV2, type DataOpenstackImagesImageV2Config } from "../.gen/providers/openstack/data-openstack-images-image-v2";
 import { EgiSite } from "./egi-site";
 import { checkArg, checkProps } from "./props-check";
+import { re2SyntaxError } from "./re2-syntax";
 import { type ImageQuery, newestImage } from "./lookups/image";
 import { sharedDataSource, siteFor } from "./lookups/site-lookups";
 
@@ -161,9 +163,16 @@ export abstract class MachineImage {
   /**
    * The most recent image whose name matches this RE2 regular expression (plan-time data source).
    * Equivalent to `openstack image list --sort created_at:desc` filtered by name.
+   * @throws Error when `regex` is empty or is not RE2 syntax (checked at synth with Go's rules, as
+   *   the provider and Terraform's `regex()` would refuse it at plan)
    */
   public static fromNameRegex(regex: string): MachineImage {
     checkArg("MachineImage.fromNameRegex", "regex", regex, "string");
+    if (!Token.isUnresolved(regex)) {
+      if (regex === "") throw new Error("MachineImage.fromNameRegex: regex is empty, which the provider ignores (the newest image of any name would be used); give a pattern, e.g. \"^ubuntu-22\\\\.04\"");
+      const problem = re2SyntaxError(regex);
+      if (problem) throw new Error(`MachineImage.fromNameRegex: ${JSON.stringify(regex)} is not an RE2 regular expression (${problem}), which the provider and terraform plan refuse; fix it, or use MachineImage.fromName for an exact name`);
+    }
     return new DataImage({ nameRegex: regex, mostRecent: true }, [], `can(regex(${JSON.stringify(regex)}, self.name))`);
   }
 
