@@ -107,17 +107,82 @@ export function showArg(arg: string): string {
 
 type ExtraOptions = NonNullable<ParseArgsConfig["options"]>;
 
-/** Parse the shared setting flags plus `extra`; unknown flags are usage errors. */
-export function parseFlags(argv: string[], extra: ExtraOptions = {}, allowPositionals = false) {
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * How `--flag` is written, as `usage` (a command's help) or the settings help shows it:
+ * `--timeout SECONDS`, `--format ini|yaml`; `--flag VALUE` when neither shows it.
+ */
+export function flagForm(flag: string, usage = ""): string {
+  const shown = new RegExp(`(?:^|[\\s\\[])--${escapeRegExp(flag)}[ =]("[^"]*"|[^\\s\\]]+)`, "m").exec(`${usage}\n${SETTINGS_HELP}\n${SITE_HELP}`);
+  return `--${flag} ${shown ? shown[1] : "VALUE"}`;
+}
+
+/** `-5`, `-0.5`, `-.5`, `-1e3`: a value, never a flag (no egi-cdktf flag is a digit). */
+const NEGATIVE_NUMBER = /^-\.?\d/;
+
+/**
+ * argv with each flag that takes a value checked for one: Node's parseArgs refuses `--timeout -5`
+ * as "ambiguous" and `--out` last as "argument missing"; here the first becomes `--timeout=-5`
+ * (for the command to judge the number), the rest usage errors saying how to write the flag.
+ */
+function joinValues(argv: readonly string[], options: ExtraOptions, usage: string): string[] {
+  const shortNames = new Map(Object.entries(options).flatMap(([name, o]) => (o.short ? [[o.short, name] as const] : [])));
+  const known = (arg: string): boolean => {
+    const m = /^--([^=]+)|^-([^-])/.exec(arg);
+    return Boolean(m && (m[1] !== undefined ? Object.hasOwn(options, m[1]) : shortNames.has(m[2])));
+  };
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") return [...out, ...argv.slice(i)];
+    const m = /^--([^=]+)$|^-([^-])$/.exec(arg);
+    const name = m ? (m[1] ?? shortNames.get(m[2])) : undefined;
+    if (name === undefined || !Object.hasOwn(options, name) || options[name].type !== "string") {
+      out.push(arg);
+      continue;
+    }
+    const next = argv[i + 1];
+    const form = flagForm(name, usage);
+    if (next === undefined || next === "--") throw new UsageError(`${arg} needs a value: ${form}`);
+    if (next.startsWith("-") && next !== "-" && !NEGATIVE_NUMBER.test(next)) {
+      if (known(next) || next === "--help") throw new UsageError(`${arg} needs a value before ${next.split("=")[0]}: ${form}`);
+      const value = plainArg(next) ? next : "VALUE";
+      throw new UsageError(`${arg} ${showArg(next)}: a value starting with - is joined to its flag with =: --${name}=${value}`);
+    }
+    out.push(`--${name}=${next}`);
+    i++;
+  }
+  return out;
+}
+
+/** Node's parseArgs error as one usage line, without repeating anything that could be a secret. */
+function parseArgsError(err: Error, usage: string): UsageError {
+  const message = err.message.split("\n")[0];
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (unknown) return new UsageError(plainArg(unknown[1]) ? `Unknown option '${unknown[1]}'` : `Unknown option ${showArg(unknown[1])}`);
+  const noValue = /^Option '(?:-\w, )?--([\w-]+)' does not take an argument/.exec(message);
+  if (noValue) return new UsageError(`--${noValue[1]} takes no value: write --${noValue[1]} alone`);
+  const missing = /^Option '(?:-\w, )?--([\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(message);
+  if (missing) return new UsageError(`--${missing[1]} needs a value: ${flagForm(missing[1], usage)}`);
+  // Node adds advice about positionals after '--' to unknown-option errors; it does not apply here.
+  return new UsageError(message.replace(/\. To specify a positional argument starting with a '-'.*$/, ""));
+}
+
+/**
+ * Parse the shared setting flags plus `extra`; unknown flags, and a flag that takes a value given
+ * none, are usage errors. `usage` (the command's help) shows how each flag is written, for them.
+ */
+export function parseFlags(argv: string[], extra: ExtraOptions = {}, allowPositionals = false, usage = "") {
   rejectSecretFlags(argv);
   const options: ExtraOptions = { help: { type: "boolean", short: "h" }, ...extra };
   for (const flag of Object.keys(SETTING_FLAGS)) options[flag] = { type: "string" };
+  const args = joinValues(argv, options, usage);
   const { values, positionals } = (() => {
     try {
-      return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+      return parseArgs({ args, options, allowPositionals: true, strict: true });
     } catch (err) {
-      // Node adds advice about positionals after '--' to unknown-option errors; it does not apply here.
-      throw new UsageError((err as Error).message.split("\n")[0].replace(/\. To specify a positional argument starting with a '-'.*$/, ""));
+      throw parseArgsError(err as Error, usage);
     }
   })();
   // Checked here, not by parseArgs, whose message would repeat the argument: it may be a pasted token.

@@ -56,8 +56,8 @@ describe("egi-cdktf: a secret passed as a flag", () => {
   test("GIVEN --refresh-token after exec's -- WHEN exec runs THEN it belongs to the command and is not refused", async () => {
     const r = await run(["exec", "--", "openstack", "--refresh-token", REFRESH]);
 
-    // Reaches the settings (and fails there: no site in unit tests), the flag was not looked at.
-    expect(r.status).toBe(1);
+    // Reaches the settings (and fails there, a missing setting: exit 2), the flag was not looked at.
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^egi-cdktf: (OS_AUTH_URL is not set|no Check-in credential)[^\n]*\n$/);
     expect(r.stderr).not.toContain("--refresh-token");
   });

@@ -368,10 +368,10 @@ describe("egi-cdktf snapshot through main(): usage and settings errors", () => {
     expect(r.stderr).not.toContain(TOKEN);
   });
 
-  test("GIVEN valid flags but no OS_AUTH_URL WHEN snapshot runs THEN exit 1 with one line naming OS_AUTH_URL, and nothing on stdout", async () => {
+  test("GIVEN valid flags but no OS_AUTH_URL WHEN snapshot runs THEN exit 2 (a missing setting) with one line naming OS_AUTH_URL, and nothing on stdout", async () => {
     const r = await run(["web", "--name", "n", "--wait"], { CHECKIN_ACCESS_TOKEN: TOKEN });
 
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^egi-cdktf: OS_AUTH_URL is not set; [^\n]*\n$/);
     expect(r.stderr).not.toContain(TOKEN);

@@ -1,5 +1,7 @@
+import * as path from "node:path";
 import { ContextFile, contextFilePath } from "../../constructs/lookups/context-file";
 import { type Command, parseFlags, UsageError } from "../command";
+import { pathState } from "../path-checks";
 
 /** Show or forget synth-time lookup answers, like `cdk context` / `cdk context --reset`. */
 export const contextCommand: Command = {
@@ -23,6 +25,11 @@ File: ./egi-cdktf.context.json, or EGI_CDKTF_CONTEXT_FILE.`,
     const [action = "list", filter, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const file = new ContextFile(contextFilePath(io.env));
+    // A folder or an unreachable path here is the user's setting, said so, not a JSON or EISDIR error.
+    const state = pathState(file.file);
+    const named = io.env.EGI_CDKTF_CONTEXT_FILE ? `EGI_CDKTF_CONTEXT_FILE=${io.env.EGI_CDKTF_CONTEXT_FILE}` : file.file;
+    if (state.kind === "folder") throw new UsageError(`${named} is a folder; name the context file, e.g. ${path.join(file.file, ContextFile.FILE_NAME)}`);
+    if (state.kind === "blocked") throw new UsageError(`${named}: ${state.why}`);
     if (action === "list") {
       if (filter !== undefined) throw new UsageError("list takes no argument");
       const keys = file.keys();

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, type Io, parseFlags } from "../command";
+import { checkTempFolder } from "../path-checks";
 import { buildPty, currentNode, findCdktfPty, type NodeTarget, PtyBuildError, ptyBinary, ptyLoads } from "../node-pty";
 
 /** The Node lines this package is tested on. */
@@ -99,6 +100,7 @@ One line per problem, with what to run; exit 0 when all is fine, 1 otherwise.
           ${CDKTN}`,
   async run(argv, io) {
     const { values } = parseFlags(argv, { fix: { type: "boolean" } });
+    if (values.fix) checkTempFolder(); // node-pty is built in a temp folder
     return runDoctor({ dir: process.cwd(), fix: Boolean(values.fix) }, io);
   },
 };

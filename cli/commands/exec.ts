@@ -42,7 +42,7 @@ ${SITE_HELP}
 ${SETTINGS_HELP}`,
   async run(argv, io) {
     const { own, command, misplaced } = splitArgs(argv);
-    const { overrides, site } = parseFlags(own, SITE_FLAGS);
+    const { overrides, site } = parseFlags(own, SITE_FLAGS, false, execCommand.usage);
     if (misplaced) throw new UsageError(`put -- before the command: ${suggestion(own, command)}`);
     if (command.length === 0) throw new UsageError("exec needs a command after --, e.g. egi-cdktf exec -- openstack server list");
 

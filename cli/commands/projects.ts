@@ -16,7 +16,7 @@ ${SITE_HELP}
 
 ${SETTINGS_HELP}`,
   async run(argv, io) {
-    const { values, overrides, site } = parseFlags(argv, { json: { type: "boolean" }, ...SITE_FLAGS });
+    const { values, overrides, site } = parseFlags(argv, { json: { type: "boolean" }, ...SITE_FLAGS }, false, projectsCommand.usage);
     const { settings } = await commandSettings(site, overrides, io.env, false);
     const projects = await availableProjects(settings);
     if (values.json) {

@@ -60,6 +60,7 @@ ${SETTINGS_HELP}`,
       argv,
       { name: { type: "string" }, wait: { type: "boolean" }, timeout: { type: "string" }, region: { type: "string" }, ...SITE_FLAGS },
       true,
+      snapshotCommand.usage,
     );
     if (positionals.length === 0) throw new UsageError("name the server to snapshot: egi-cdktf snapshot SERVER --name NAME (SERVER: its id or exact name)");
     if (positionals.length > 1) throw new UsageError(`one SERVER at a time; unexpected argument ${showArg(positionals[1])}`);
