@@ -5,6 +5,8 @@ import { FRAMEWORK } from "../../auth/framework";
 import { type AppFramework, appFramework } from "../init/app-frameworks";
 import { removingOnSignal } from "../plan-summary/run-terraform";
 import { type Command, parseFlags, UsageError } from "../command";
+import { nameFromFolder, npmNameProblems, suggestNpmName } from "../package-name";
+import { pathState, unwritableFolder } from "../path-checks";
 
 /** Entries a folder may hold and still count as empty: version control and editor leftovers, a licence. */
 const HARMLESS = new Set([".git", ".hg", ".svn", ".DS_Store", "Thumbs.db", ".idea", ".vscode", "LICENSE", "LICENSE.md", "LICENSE.txt", "COPYING"]);
@@ -25,13 +27,15 @@ interface OurPackage {
 export const initCommand: Command = {
   name: "init",
   summary: "create a new app (a stack with one VM) for cdktf or cdktn, ready to deploy",
-  usage: `Usage: egi-cdktf init [DIR] [--framework cdktf|cdktn]
+  usage: `Usage: egi-cdktf init [DIR] [--name NAME] [--framework cdktf|cdktn]
 
 Creates an app in DIR (default: the current folder), which must be new or empty (a .git folder or a
 LICENSE may be there): package.json pinned to this version of our library and its framework,
 cdktf.json, tsconfig.json, main.ts (an EgiSite, one VirtualMachine, outputs server_id and
 server_ip), main.test.ts (npm test), .gitignore, README.md and .github/workflows/deploy.yml (plan on
 pull requests, deploy on main). Nothing is written unless all of it is.
+  --name NAME         the app's npm package name (also its stack's and server's), checked as npm
+                      checks a new package's name [default: DIR's name in lower case, spaces made -]
   --framework cdktf   CDK for Terraform 0.21 (archived) with egi-fedcloud-cdktf
   --framework cdktn   CDK Terrain 0.24, its maintained fork, with egi-fedcloud-cdktn
                       [default: the framework of the egi-cdktf you run, ${FRAMEWORK} here]
@@ -39,9 +43,9 @@ Then:
   cd DIR && npm install
   npx ${FRAMEWORK} deploy      (with CHECKIN_CLIENT_ID, CHECKIN_REFRESH_TOKEN, OS_AUTH_URL, OS_PROJECT_ID set)`,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, { framework: { type: "string" } }, true);
-    const stray = Object.keys(values).find((k) => k !== "help" && k !== "framework" && values[k] !== undefined);
-    if (stray) throw new UsageError(`--${stray} does not apply to init, which takes DIR and --framework`);
+    const { values, positionals } = parseFlags(argv, { framework: { type: "string" }, name: { type: "string" } }, true, initCommand.usage);
+    const stray = Object.keys(values).find((k) => !["help", "framework", "name"].includes(k) && values[k] !== undefined);
+    if (stray) throw new UsageError(`--${stray} does not apply to init, which takes DIR, --name and --framework`);
     if (positionals.length > 1) throw new UsageError(`init takes one DIR, got ${positionals.length} arguments`);
     let framework: AppFramework;
     try {
@@ -51,13 +55,14 @@ Then:
     }
     const dir = path.resolve(positionals[0] ?? ".");
     const ours = ourPackage();
-    const name = appName(path.basename(dir));
+    const name = appName(path.basename(dir), values.name as string | undefined);
     const files = appFiles(ours, framework, name);
     checkTarget(dir, Object.keys(files));
     writeAll(dir, files);
     const cd = path.relative(process.cwd(), dir);
+    const derived = values.name === undefined && name !== path.basename(dir) ? ` (the npm package name for folder ${JSON.stringify(path.basename(dir))}; --name NAME to choose another)` : "";
     io.stdout(
-      `Created ${name} in ${dir}: a ${framework.title} app (${framework.name} ${framework.dependencies[framework.name]}, ${framework.ourPackage} ${ours.version}).\n` +
+      `Created ${name}${derived} in ${dir}: a ${framework.title} app (${framework.name} ${framework.dependencies[framework.name]}, ${framework.ourPackage} ${ours.version}).\n` +
         `Next:\n` +
         `  ${cd ? `cd ${quoteForShell(cd)} && ` : ""}npm install\n` +
         `  export CHECKIN_CLIENT_ID=... CHECKIN_REFRESH_TOKEN=... OS_AUTH_URL=https://<site keystone>:5000/v3 OS_PROJECT_ID=...\n` +
@@ -80,10 +85,21 @@ function ourPackage(): OurPackage {
   }
 }
 
-/** An npm package name from the folder name: lower case, `-` for anything else. */
-export function appName(folder: string): string {
-  const name = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "").replace(/-+$/, "").slice(0, 100);
-  return name || "egi-app";
+/** A folder name for a message: quoted, a long one shortened. */
+const shownFolder = (folder: string): string => JSON.stringify(folder.length > 40 ? `${folder.slice(0, 30)}...` : folder);
+
+/**
+ * The app's npm package name: --name as given, else the folder's name as `npm init` derives it (lower
+ * case, spaces made -). One npm would refuse is a usage error suggesting a valid --name.
+ */
+export function appName(folder: string, given?: string): string {
+  const name = given ?? nameFromFolder(folder);
+  const problems = npmNameProblems(name);
+  if (problems.length === 0) return name;
+  const suggestion = `--name ${suggestNpmName(name)}`;
+  if (given !== undefined) throw new UsageError(`--name ${shownFolder(given)} is not a valid npm package name (${problems.join("; ")}); e.g. ${suggestion}`);
+  const why = `${problems.join("; ")}${name !== folder ? `, as ${shownFolder(name)}` : ""}`;
+  throw new UsageError(`the folder name ${shownFolder(folder)} cannot be the app's npm package name (${why}); name the package with ${suggestion}, or give DIR another name`);
 }
 
 function templateDir(ours: OurPackage): string {
@@ -109,7 +125,7 @@ function listFiles(dir: string, prefix = ""): string[] {
 function appFiles(ours: OurPackage, framework: AppFramework, name: string): Record<string, string> {
   const vars: Record<string, string> = {
     name,
-    stack: name,
+    stack: name.replace(/^@[^/]+\//, ""),
     version: ours.version,
     projectId: randomUUID(),
     framework: framework.name,
@@ -155,17 +171,26 @@ function appPackageJson(ours: OurPackage, framework: AppFramework, name: string)
   };
 }
 
-/** Refuse a DIR whose parent is missing, that is a file, or holds anything but harmless entries, before writing anything. */
+/**
+ * Refuse, before writing anything, a DIR that cannot be made (its parent missing or a file, a name
+ * longer than the file system allows, a folder not writable), that is a file, or that holds anything
+ * but harmless entries: usage errors naming DIR.
+ */
 function checkTarget(dir: string, appPaths: string[]): void {
-  if (!fs.existsSync(path.dirname(dir))) throw new Error(`init: ${path.dirname(dir)} does not exist; create it first, or give another DIR`);
-  if (!fs.existsSync(dir)) return;
-  if (!fs.statSync(dir).isDirectory()) throw new Error(`init: ${dir} exists and is not a folder; give a new folder name`);
+  const state = pathState(dir);
+  if (state.kind === "blocked") {
+    throw new UsageError(`init: DIR ${dir} cannot be made: ${state.why}; ${/does not exist$/.test(state.why) ? "create it first, or give another DIR" : "give another DIR"}`);
+  }
+  if (state.kind === "file") throw new UsageError(`init: ${dir} exists and is not a folder; give a new folder name`);
+  const unwritable = unwritableFolder(state.kind === "absent" ? path.dirname(dir) : dir);
+  if (unwritable) throw new UsageError(`init: DIR ${dir} cannot be written: ${unwritable}; give another DIR`);
+  if (state.kind === "absent") return;
   const topLevel = new Set(appPaths.map((p) => p.split("/")[0]));
   const entries = fs.readdirSync(dir);
   const inTheWay = entries.filter((e) => !HARMLESS.has(e) || topLevel.has(e));
   if (inTheWay.length > 0) {
     const shown = inTheWay.sort().slice(0, 5).join(", ") + (inTheWay.length > 5 ? `, ... (${inTheWay.length} entries)` : "");
-    throw new Error(`init: ${dir} is not empty (${shown}); give a new folder name, or empty it`);
+    throw new UsageError(`init: ${dir} is not empty (${shown}); give a new folder name, or empty it`);
   }
 }
 
@@ -176,7 +201,8 @@ function checkTarget(dir: string, appPaths: string[]): void {
  */
 function writeAll(dir: string, files: Record<string, string>): void {
   const parent = path.dirname(dir);
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.egi-cdktf-init-`));
+  // A short name of its own: one made from DIR's could pass the file system's limit when DIR's is near it.
+  const staging = fs.mkdtempSync(path.join(parent, ".egi-cdktf-init-"));
   const stopRemoving = removingOnSignal(staging);
   try {
     for (const [rel, content] of Object.entries(files)) {
