@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { type Command, parseFlags, SETTING_FLAGS, SETTINGS_HELP, UsageError } from "../command";
+import { type Command, parseFlags, SETTING_FLAGS, SETTINGS_HELP } from "../command";
+import { checkOutputFile, checkTempFolder } from "../path-checks";
 import { runPlanSummary } from "../plan-summary/plan-summary";
 import { redact } from "../plan-summary/report";
 import { renderMarkdown } from "../plan-summary/render-markdown";
@@ -19,7 +19,9 @@ RAM, volumes, volume GB, floating IPs, security groups and rules) against what e
 left, from the site's own APIs (Nova limits, Cinder limits, Neutron quotas), with the credential
 terraform uses (the hook's clouds.yaml, else OS_TOKEN). Nothing is created.
   --json         the summary as JSON instead of Markdown
-  --out FILE     write the summary to FILE instead of stdout
+  --out FILE     write the summary to FILE instead of stdout; checked before anything runs (its
+                 folder exists and is writable, FILE is not a folder). Should writing fail all the
+                 same, the summary goes to stdout
   --skip-synth   plan the stacks already synthesized in the output folder
 Exit status: 0 when every plan succeeds and nothing is over quota; 1 otherwise, with one line per
 failed stack and per resource over quota on stderr (and at the top of the summary); 2 for usage
@@ -28,10 +30,11 @@ TERRAFORM_BINARY_NAME (e.g. tofu), else terraform.
 
 ${SETTINGS_HELP}`,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, { json: { type: "boolean" }, out: { type: "string" }, "skip-synth": { type: "boolean" } }, true);
+    const { values, positionals } = parseFlags(argv, { json: { type: "boolean" }, out: { type: "string" }, "skip-synth": { type: "boolean" } }, true, planSummaryCommand.usage);
     const out = values.out as string | undefined;
-    if (out !== undefined && !out.trim()) throw new UsageError("--out needs a file name");
-    if (out !== undefined && !fs.existsSync(path.dirname(path.resolve(out)))) throw new UsageError(`--out: folder ${path.dirname(path.resolve(out))} does not exist`);
+    // Before synth and the plans (minutes): a summary with nowhere to go would be lost.
+    if (out !== undefined) checkOutputFile({ flag: "--out", file: out, what: "summary", example: values.json ? "plan-summary.json" : "plan-summary.md" });
+    checkTempFolder();
 
     // Setting flags reach the app (its hook) and terraform as the variables they stand for.
     const env: Record<string, string | undefined> = { ...io.env };
@@ -47,9 +50,20 @@ ${SETTINGS_HELP}`,
       log: (line) => io.stderr(`${redact(line, secrets)}\n`),
     });
     const rendered = redact(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report), secrets);
-    if (out) fs.writeFileSync(out, rendered);
-    else io.stdout(rendered);
+    const lost = out !== undefined && !writeSummary(out, rendered, io.stderr);
+    if (out === undefined || lost) io.stdout(rendered);
     for (const line of report.failures) io.stderr(`egi-cdktf: ${redact(line, secrets)}\n`);
-    return report.ok ? 0 : 1;
+    return report.ok && !lost ? 0 : 1;
   },
 };
+
+/** Write the summary to --out; when that fails all the same (the disk filled, the folder went), say so in one line and return false: it goes to stdout instead. */
+function writeSummary(out: string, text: string, stderr: (line: string) => void): boolean {
+  try {
+    fs.writeFileSync(out, text);
+    return true;
+  } catch (err) {
+    stderr(`egi-cdktf: --out ${out}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the summary follows on stdout\n`);
+    return false;
+  }
+}
