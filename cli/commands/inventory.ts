@@ -1,9 +1,9 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, parseFlags, showArg, UsageError } from "../command";
 import { runInventory } from "../inventory/inventory";
 import { ansibleGroupName, type InventoryFormat } from "../inventory/render-inventory";
 import type { AddressChoice } from "../inventory/servers";
+import { checkOutputFile, checkTempFolder } from "../path-checks";
 import { writeFileAtomic } from "../inventory/write-atomic";
 
 /** What the ansible_user of an EGI image looks like: a portable POSIX user name (useradd's default rule). */
@@ -51,6 +51,7 @@ usage errors.`,
       argv,
       { user: { type: "string" }, format: { type: "string" }, output: { type: "string" }, address: { type: "string" } },
       true,
+      inventoryCommand.usage,
     );
     if (positionals.length === 0) throw new UsageError("name the stack: egi-cdktf inventory STACK (a folder in cdktf.out/stacks)");
     if (positionals.length > 1) throw new UsageError(`unexpected argument ${showArg(positionals[1])}: inventory takes one STACK`);
@@ -63,6 +64,7 @@ usage errors.`,
     if (address !== undefined && address !== "floating" && address !== "fixed") throw new UsageError(`--address must be floating or fixed, not ${showArg(address)}`);
     const output = values.output as string | undefined;
     const format = inventoryFormat(values.format as string | undefined, output);
+    checkTempFolder();
 
     const { text, hosts } = await runInventory({
       dir: process.cwd(),
@@ -90,10 +92,8 @@ usage errors.`,
 function inventoryFormat(given: string | undefined, output: string | undefined): InventoryFormat {
   if (given !== undefined && given !== "ini" && given !== "yaml") throw new UsageError(`--format must be ini or yaml, not ${showArg(given)}`);
   if (output === undefined) return (given ?? "ini") as InventoryFormat;
-  if (!output.trim()) throw new UsageError("--output needs a file name");
-  const resolved = path.resolve(output);
-  if (!fs.existsSync(path.dirname(resolved))) throw new UsageError(`--output: folder ${path.dirname(resolved)} does not exist`);
-  if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) throw new UsageError(`--output: ${output} is a folder; name the inventory file, e.g. ${path.join(output, "hosts.ini")}`);
+  // Before terraform runs: the folder exists and takes the temp file renamed over FILE, FILE is no folder.
+  checkOutputFile({ flag: "--output", file: output, what: "inventory", example: given === "yaml" ? "hosts.yml" : "hosts.ini", replaceByRename: true });
   const format = (given ?? (/\.ya?ml$/.test(output) ? "yaml" : "ini")) as InventoryFormat;
   if (format === "yaml" && !YAML_NAME.test(path.basename(output))) {
     throw new UsageError(`--output ${output}: Ansible reads a YAML inventory only from a file ending in .yml or .yaml (or with no extension); rename it or use --format ini`);
