@@ -92,6 +92,7 @@ export const USAGE_EXIT = 2;
 /** What a Node system error says, for the one-line fallback: no stack, no internal detail beyond the path. */
 function systemErrorLine(err: NodeJS.ErrnoException): string | undefined {
   if (typeof err.code !== "string" || typeof err.syscall !== "string") return undefined;
+  if (err.syscall === "uv_cwd") return "the current folder no longer exists (removed or moved since the shell entered it); cd into an existing folder and run it again";
   const what: Readonly<Record<string, string>> = {
     ENOENT: "it does not exist",
     ENOTDIR: "a part of the path is a file, not a folder",

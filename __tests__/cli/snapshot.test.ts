@@ -355,9 +355,9 @@ describe("egi-cdktf snapshot through main(): usage and settings errors", () => {
     ${"a --name with spaces"}      | ${["web", "--name", "snap "]}                          | ${"--name starts or ends with a space, which Nova refuses; drop the spaces"}
     ${"a 256-character --name"}    | ${["web", "--name", "x".repeat(256)]}                  | ${"--name is 256 characters; Glance allows at most 255"}
     ${"--timeout without --wait"}  | ${["web", "--name", "n", "--timeout", "5"]}            | ${"--timeout applies only with --wait; add --wait, or drop --timeout"}
-    ${"a word as --timeout"}       | ${["web", "--name", "n", "--wait", "--timeout", "ten"]} | ${'--timeout "ten" must be a number of seconds above 0 and at most 86400, e.g. 600'}
-    ${"--timeout 0"}               | ${["web", "--name", "n", "--wait", "--timeout", "0"]}  | ${'--timeout "0" must be a number of seconds above 0 and at most 86400, e.g. 600'}
-    ${"--timeout in milliseconds"} | ${["web", "--name", "n", "--wait", "--timeout", "600000"]} | ${'--timeout "600000" must be a number of seconds above 0 and at most 86400, e.g. 600'}
+    ${"a word as --timeout"}       | ${["web", "--name", "n", "--wait", "--timeout", "ten"]} | ${'--timeout "ten" must be a number of seconds above 0 and at most 86400, e.g. --timeout 600'}
+    ${"--timeout 0"}               | ${["web", "--name", "n", "--wait", "--timeout", "0"]}  | ${'--timeout "0" must be a number of seconds above 0 and at most 86400, e.g. --timeout 600'}
+    ${"--timeout in milliseconds"} | ${["web", "--name", "n", "--wait", "--timeout", "600000"]} | ${'--timeout "600000" must be a number of seconds above 0 and at most 86400, e.g. --timeout 600'}
     ${"an empty --region"}         | ${["web", "--name", "n", "--region", ""]}              | ${"--region is empty; give a region name such as RegionOne, or drop --region"}
     ${"an unknown flag"}           | ${["web", "--name", "n", "--wait-for", "x"]}           | ${"Unknown option '--wait-for'"}
     ${"a token as a flag"}         | ${["web", "--name", "n", "--os-token", TOKEN]}         | ${"--os-token is refused: a secret on the command line is visible to every user of this machine (ps); set CHECKIN_REFRESH_TOKEN (or CHECKIN_ACCESS_TOKEN) in the environment instead"}

@@ -52,10 +52,10 @@ const SITE: Env = { CHECKIN_ACCESS_TOKEN: "not-a-real-token", OS_AUTH_URL: "http
 describe("a flag that takes a value, given none or a dash value", () => {
   test.each`
     given                                    | args                                                              | mentions
-    ${"snapshot --timeout -5"}               | ${["snapshot", "web", "--name", "n", "--wait", "--timeout", "-5"]} | ${['--timeout "-5" must be a number of seconds above 0', "e.g. 600"]}
-    ${"snapshot --timeout=-5"}               | ${["snapshot", "web", "--name", "n", "--wait", "--timeout=-5"]}   | ${['--timeout "-5" must be a number of seconds above 0', "e.g. 600"]}
-    ${"snapshot --timeout -0.5"}             | ${["snapshot", "web", "--name", "n", "--wait", "--timeout", "-0.5"]} | ${['--timeout "-0.5"', "e.g. 600"]}
-    ${"snapshot --timeout abc"}              | ${["snapshot", "web", "--name", "n", "--wait", "--timeout", "abc"]} | ${['--timeout "abc"', "e.g. 600"]}
+    ${"snapshot --timeout -5"}               | ${["snapshot", "web", "--name", "n", "--wait", "--timeout", "-5"]} | ${['--timeout "-5" must be a number of seconds above 0', "e.g. --timeout 600"]}
+    ${"snapshot --timeout=-5"}               | ${["snapshot", "web", "--name", "n", "--wait", "--timeout=-5"]}   | ${['--timeout "-5" must be a number of seconds above 0', "e.g. --timeout 600"]}
+    ${"snapshot --timeout -0.5"}             | ${["snapshot", "web", "--name", "n", "--wait", "--timeout", "-0.5"]} | ${['--timeout "-0.5"', "e.g. --timeout 600"]}
+    ${"snapshot --timeout abc"}              | ${["snapshot", "web", "--name", "n", "--wait", "--timeout", "abc"]} | ${['--timeout "abc"', "e.g. --timeout 600"]}
     ${"snapshot --timeout 0"}                | ${["snapshot", "web", "--name", "n", "--wait", "--timeout", "0"]} | ${['--timeout "0"', "above 0"]}
     ${"snapshot --timeout 1e9"}              | ${["snapshot", "web", "--name", "n", "--wait", "--timeout", "1e9"]} | ${['--timeout "1e9"', "at most 86400"]}
     ${"snapshot --timeout last"}             | ${["snapshot", "web", "--name", "n", "--wait", "--timeout"]}      | ${["--timeout needs a value: --timeout SECONDS"]}
@@ -181,5 +181,33 @@ describe("every command listed by egi-cdktf --help", () => {
       expect([command, missing.status, missing.stderr]).toEqual([command, 2, `egi-cdktf: --auth-url needs a value: --auth-url URL (see egi-cdktf ${command} --help)\n`]);
       expect([command, unknown.written, missing.written]).toEqual([command, [], []]);
     }
+  });
+});
+
+describe("a Node system error that still reaches main (not a usage error: exit 1)", () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test("GIVEN the current folder was removed WHEN a command runs THEN one line saying so and what to do, no uv_cwd or stack", async () => {
+    const { cwd, cache } = folders();
+    process.chdir(cwd);
+    jest.spyOn(process, "cwd").mockImplementation(() => {
+      throw Object.assign(new Error("ENOENT: no such file or directory, uv_cwd"), { code: "ENOENT", syscall: "uv_cwd", errno: -2 });
+    });
+    let stderr = "";
+    const status = await main(["init"], { stdout: () => undefined, stderr: (t) => (stderr += t), env: { EGI_CDKTF_CACHE_DIR: cache } });
+
+    expect([status, stderr]).toEqual([1, "egi-cdktf: the current folder no longer exists (removed or moved since the shell entered it); cd into an existing folder and run it again\n"]);
+  });
+
+  test("GIVEN an fs error with a path WHEN it reaches main THEN one line: what failed on which path, in words, with the code", async () => {
+    const { cwd, cache } = folders();
+    process.chdir(cwd);
+    jest.spyOn(process, "cwd").mockImplementation(() => {
+      throw Object.assign(new Error("EACCES: permission denied, scandir '/srv/app'"), { code: "EACCES", syscall: "scandir", path: "/srv/app" });
+    });
+    let stderr = "";
+    const status = await main(["init"], { stdout: () => undefined, stderr: (t) => (stderr += t), env: { EGI_CDKTF_CACHE_DIR: cache } });
+
+    expect([status, stderr]).toEqual([1, "egi-cdktf: cannot scandir /srv/app: permission denied (EACCES)\n"]);
   });
 });

@@ -17,7 +17,7 @@ function timeoutMs(raw: string | undefined, wait: boolean): number {
   if (!wait) throw new UsageError("--timeout applies only with --wait; add --wait, or drop --timeout");
   const seconds = Number(raw.trim());
   if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
-    throw new UsageError(`--timeout ${showArg(raw)} must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, e.g. ${DEFAULT_TIMEOUT_SECONDS}`);
+    throw new UsageError(`--timeout ${showArg(raw)} must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, e.g. --timeout ${DEFAULT_TIMEOUT_SECONDS}`);
   }
   return Math.round(seconds * 1000);
 }
