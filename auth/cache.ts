@@ -1,8 +1,8 @@
 /**
  * On-disk token cache under the XDG cache dir (`$XDG_CACHE_HOME/egi-cdktf`, or EGI_CDKTF_CACHE_DIR).
  * The only place a token or a rotated refresh token is ever written. Directory 0700, files 0600,
- * written to a temporary file then renamed (atomic), and a lock so that N processes starting at once
- * make one IdP call: the first takes the lock, the others wait, then find its result in the cache.
+ * written atomically (write-file.ts), and a lock so that N processes starting at once make one IdP
+ * call: the first takes the lock, the others wait, then find its result in the cache.
  * A cache file is never trusted: every read checks its shape (see cache-entries.ts).
  */
 import { randomBytes } from "node:crypto";
@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { EgiAuthError } from "./errors";
+import { SECRET_FILE_MODE, writeFileAtomic } from "./write-file";
 
 export interface LockOptions {
   /** Give up waiting after this long. @default 60000 */
@@ -120,13 +121,11 @@ export class TokenCache {
     const file = this.file(kind, key);
     this.ensureDir(this.dir);
     this.ensureDir(path.dirname(file));
-    const tmp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     try {
-      fs.writeFileSync(tmp, JSON.stringify(value), { mode: 0o600, flag: "wx" });
-      fs.renameSync(tmp, file);
+      writeFileAtomic(file, JSON.stringify(value), { mode: SECRET_FILE_MODE });
     } catch (err) {
-      fs.rmSync(tmp, { force: true });
-      throw new EgiAuthError("CACHE_ERROR", `cannot write the token cache ${file} (${errnoOf(err)}); set EGI_CDKTF_CACHE_DIR to a writable directory`, { cause: err });
+      const errno = errnoOf((err as Error).cause);
+      throw new EgiAuthError("CACHE_ERROR", `cannot write the token cache ${file} (${errno ?? (err as Error).message}); set EGI_CDKTF_CACHE_DIR to a writable directory`, { cause: err });
     }
   }
 

@@ -13,7 +13,7 @@ import { runInventory } from "../../cli/inventory/inventory";
 import { stateOnlyConfig } from "../../cli/inventory/read-outputs";
 import { ansibleGroupName, renderInventory } from "../../cli/inventory/render-inventory";
 import { hostAddress, serversFromOutputs } from "../../cli/inventory/servers";
-import { writeFileAtomic } from "../../cli/inventory/write-atomic";
+import { writeFileAtomic } from "../../auth/write-file";
 import { terraform, terraformEnv, tofuBinary } from "../support/terraform";
 
 const OUTPUTS = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "inventory", "outputs.json"), "utf8"));

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { renderInventory } from "../../cli/inventory/render-inventory";
 import { hostAddress, serversFromOutputs } from "../../cli/inventory/servers";
-import { writeFileAtomic } from "../../cli/inventory/write-atomic";
+import { writeFileAtomic } from "../../auth/write-file";
 import { ansibleInventoryList } from "../fixtures/inventory/ansible-inventory";
 
 const OUTPUTS = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "inventory", "outputs.json"), "utf8"));

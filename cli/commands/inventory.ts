@@ -4,7 +4,7 @@ import { runInventory } from "../inventory/inventory";
 import { ansibleGroupName, type InventoryFormat } from "../inventory/render-inventory";
 import type { AddressChoice } from "../inventory/servers";
 import { checkOutputFile, checkTempFolder } from "../path-checks";
-import { writeFileAtomic } from "../inventory/write-atomic";
+import { writeFileAtomic } from "../../auth/write-file";
 
 /** What the ansible_user of an EGI image looks like: a portable POSIX user name (useradd's default rule). */
 const USER_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/;
@@ -78,11 +78,7 @@ usage errors.`,
       io.stdout(text);
       return 0;
     }
-    try {
-      writeFileAtomic(output, text);
-    } catch (err) {
-      throw new Error(`--output ${output}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
+    writeFileAtomic(output, text, { setting: "--output" });
     io.stderr(`${output}: ${hosts.length} host${hosts.length === 1 ? "" : "s"} in group ${ansibleGroupName(positionals[0])}\n`);
     return 0;
   },
