@@ -1,6 +1,7 @@
 /**
- * cli/sites/tar-gz.ts on archives written by the system's GNU tar (gnu, ustar and pax formats, long
- * path names) and by `git archive` (GitHub's archive/refs/heads/main.tar.gz is one), no network.
+ * cli/sites/tar-gz.ts (node-tar) on archives written by the system's GNU tar (gnu, ustar and pax
+ * formats, long path names) and by `git archive` (GitHub's archive/refs/heads/main.tar.gz is one),
+ * damaged ones, and ones with paths leaving the archive; no network.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -148,12 +149,41 @@ describe("tarGzFiles on what is not a gzipped tar", () => {
     expect(tarGzFiles(gzipSync(Buffer.alloc(1024)), () => true)).toEqual([]);
   });
 
-  test("GIVEN a header whose size field is not octal WHEN read THEN it throws naming the byte offset", () => {
+  test("GIVEN a header whose size field is not octal (so its checksum fails) WHEN read THEN it throws, one line", () => {
     const header = Buffer.alloc(512);
     header.write("repo-main/sites/X.yaml", 0);
     header.write("zzzzzzzzzzz", 124);
     header.write("0", 156);
 
-    expect(() => tarGzFiles(gzipSync(Buffer.concat([header, Buffer.alloc(1024)])), () => true)).toThrow("damaged tar header at byte 0");
+    expect(() => tarGzFiles(gzipSync(Buffer.concat([header, Buffer.alloc(1024)])), () => true)).toThrow(/^TAR_ENTRY_INVALID: checksum failure$/);
+  });
+});
+
+describe("tarGzFiles on paths that leave the archive", () => {
+  /** `tar -P` (keep names as given) of `names` run in `cwd`: absolute and `..` names stay in the archive. */
+  function verbatimTar(cwd: string, names: string[]): Buffer {
+    const out = path.join(tempDir(), "evil.tgz");
+    execFileSync("tar", ["-P", "--format=pax", "-czf", out, ...names], { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    return fs.readFileSync(out);
+  }
+
+  test.each`
+    given                         | name
+    ${"a .. path"}                | ${"../outside/sites/EVIL.yaml"}
+    ${"a .. in the middle"}       | ${"repo-main/sites/../../EVIL.yaml"}
+  `("GIVEN an archive with $given WHEN read THEN the whole archive is refused, one line naming the path", ({ name }) => {
+    const root = tree({ "work/repo-main/sites/OK.yaml": "gocdb: OK\n", "outside/sites/EVIL.yaml": "gocdb: EVIL\n", "work/EVIL.yaml": "gocdb: EVIL\n" });
+    const archive = verbatimTar(path.join(root, "work"), ["repo-main/sites/OK.yaml", name]);
+
+    expect(listedBySystemTar(archive)).toContain(name);
+    expect(() => tarGzFiles(archive, () => true)).toThrow(`the archive holds ${JSON.stringify(name)}, a path outside it; refused`);
+  });
+
+  test("GIVEN an archive with an absolute path WHEN read THEN the whole archive is refused", () => {
+    const root = tree({ "repo-main/sites/OK.yaml": "gocdb: OK\n" });
+    const absolute = path.join(root, "repo-main", "sites", "OK.yaml");
+    const archive = verbatimTar(root, ["repo-main/sites/OK.yaml", absolute]);
+
+    expect(() => tarGzFiles(archive, () => true)).toThrow(`the archive holds ${JSON.stringify(absolute)}, a path outside it; refused`);
   });
 });

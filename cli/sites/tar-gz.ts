@@ -1,51 +1,57 @@
 /**
- * The regular files of a gzipped tar archive (ustar / GNU / pax, as `git archive` and GitHub's
- * "Download ZIP"-sibling `archive/refs/heads/main.tar.gz` write them), in memory. Enough to read a
- * repository snapshot's `sites/*.yaml`; no links, no sparse files.
+ * The regular files of a gzipped tar archive (GitHub's `archive/refs/heads/main.tar.gz`, `git
+ * archive`, GNU tar in any format), in memory, read by node-tar (`tar`, npm's own reader): long
+ * names (GNU `L`, pax `path`, ustar prefix), pax global headers, GNU incremental headers and header
+ * checksums are its business, not ours. Nothing is written to disk. A path that is absolute or
+ * climbs out with `..` makes the whole archive refused: a repository snapshot never has one.
  */
 import { gunzipSync } from "node:zlib";
+import * as tar from "tar";
 
 export interface TarFile {
   readonly path: string;
   readonly data: Buffer;
 }
 
-const text = (block: Buffer, start: number, length: number): string => {
-  const raw = block.subarray(start, start + length);
-  const end = raw.indexOf(0);
-  return raw.subarray(0, end < 0 ? raw.length : end).toString("utf8");
-};
+/** True for a path that stays inside the archive: relative, no `..` segment. */
+const inside = (p: string): boolean => !/^(\/|[A-Za-z]:)/.test(p) && !p.split(/[\\/]/).includes("..");
 
-/** Files of `archive` (gzip magic required) for which `wanted(path)` is true. Throws on a damaged archive. */
+/** Files of `archive` (gzip magic required) for which `wanted(path)` is true. Throws one line on a damaged archive or an unsafe path. */
 export function tarGzFiles(archive: Buffer, wanted: (path: string) => boolean): TarFile[] {
-  const tar = gunzipSync(archive);
+  if (archive[0] !== 0x1f || archive[1] !== 0x8b) throw new Error("not a gzip file");
   const files: TarFile[] = [];
-  let offset = 0;
-  let longName: string | undefined;
-  let paxPath: string | undefined;
-  while (offset + 512 <= tar.length) {
-    const header = tar.subarray(offset, offset + 512);
-    if (header.every((b) => b === 0)) break;
-    const size = parseInt(text(header, 124, 12).trim() || "0", 8);
-    if (!Number.isFinite(size)) throw new Error(`damaged tar header at byte ${offset}`);
-    const type = String.fromCharCode(header[156] || 0x30);
-    // POSIX ustar/pax only ("ustar\0"): GNU headers ("ustar  \0") keep atime/ctime at byte 345.
-    const prefix = header.toString("latin1", 257, 263) === "ustar\0" ? text(header, 345, 155) : "";
-    const name = longName ?? paxPath ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
-    const body = tar.subarray(offset + 512, offset + 512 + size);
-    offset += 512 + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      longName = text(body, 0, body.length);
-      continue;
-    }
-    if (type === "x") {
-      paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1];
-      continue;
-    }
-    if (type === "g") continue; // global pax header (git archive's commit id)
-    longName = undefined;
-    paxPath = undefined;
-    if ((type === "0" || type === "\0") && wanted(name)) files.push({ path: name, data: Buffer.from(body) });
+  const errors: Error[] = [];
+  let entries = 0;
+  let unsafe: string | undefined;
+  // strict: every warning (bad checksum, truncated entry, zlib error) is an error; node-tar parses
+  // synchronously when given the whole buffer, so all entries are read when end() returns.
+  const parser = new tar.Parser({
+    strict: true,
+    onReadEntry: (entry) => {
+      entries++;
+      if (!inside(entry.path)) unsafe ??= entry.path;
+      if (entry.type !== "File" && entry.type !== "OldFile") return entry.resume();
+      if (unsafe !== undefined || !wanted(entry.path)) return entry.resume();
+      const chunks: Buffer[] = [];
+      entry.on("data", (chunk: Buffer) => chunks.push(chunk));
+      entry.on("end", () => files.push({ path: entry.path, data: Buffer.concat(chunks) }));
+    },
+  });
+  parser.on("error", (err: Error) => errors.push(err));
+  parser.end(archive);
+  if (unsafe !== undefined) throw new Error(`the archive holds ${JSON.stringify(unsafe)}, a path outside it; refused`);
+  if (errors.length > 0) {
+    // node-tar calls a tar of only its end blocks "Unrecognized archive format"; GNU tar reads it as empty.
+    if (entries === 0 && errors.every((e) => /Unrecognized archive format/.test(e.message)) && isEmptyTar(archive)) return [];
+    throw new Error(errors[0].message.split("\n")[0], { cause: errors[0] });
   }
   return files;
+}
+
+function isEmptyTar(archive: Buffer): boolean {
+  try {
+    return gunzipSync(archive).every((b) => b === 0);
+  } catch {
+    return false;
+  }
 }
