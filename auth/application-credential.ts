@@ -6,6 +6,8 @@
  * while half of that is left and deleted once expired. Its secret lives only in the 0600 token cache.
  * `egi-cdktf end-app-credentials` ends the cached ones when a deploy is over (a CI job's last step):
  * a CI runner starts with an empty cache, so without it each run would leave one alive for the TTL.
+ * A credential replaced while still valid (less than half its lifetime left) is not deleted then, as
+ * a deploy elsewhere may still use it; its successor's entry names it, so that it is ended too.
  *
  * Federated (Check-in) users get their roles through an expiring group membership that each federated
  * login renews: the site must set `[federation] default_authorization_ttl` (or the identity provider's
@@ -36,7 +38,25 @@ export interface ApplicationCredential {
    * app that made it. Absent in entries written by egi-cdktf before end-app-credentials.
    */
   readonly authUrl?: string;
+  /**
+   * Credentials this cache held before for the same site, project and user, replaced by this one
+   * while still valid (a deploy running elsewhere may still use them): ended together with it.
+   */
+  readonly replaced?: readonly ReplacedCredential[];
 }
+
+/** A credential the hook replaced before it expired. */
+export interface ReplacedCredential {
+  readonly id: string;
+  readonly name: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+const isReplaced = (v: unknown): v is ReplacedCredential => {
+  const r = v as Partial<ReplacedCredential> | null;
+  return !!r && typeof r === "object" && typeof r.id === "string" && r.id.length > 0 && typeof r.name === "string" && typeof r.expiresAt === "number";
+};
 
 export interface ApplicationCredentialOptions {
   readonly cache: TokenCache;
@@ -56,7 +76,8 @@ function isApplicationCredential(v: unknown): v is ApplicationCredential {
     typeof c === "object" &&
     [c.id, c.name, c.secret, c.userId, c.projectId].every((s) => typeof s === "string" && s.length > 0) &&
     typeof c.expiresAt === "number" &&
-    (c.authUrl === undefined || (typeof c.authUrl === "string" && c.authUrl.length > 0))
+    (c.authUrl === undefined || (typeof c.authUrl === "string" && c.authUrl.length > 0)) &&
+    (c.replaced === undefined || (Array.isArray(c.replaced) && c.replaced.every(isReplaced)))
   );
 }
 
@@ -106,6 +127,9 @@ async function deleteExpired(session: ScopedSession, o: ApplicationCredentialOpt
   return deleted;
 }
 
+const stillValid = (list: readonly ReplacedCredential[], now: number): ReplacedCredential[] =>
+  list.filter((c) => c.expiresAt > now).map(({ id, name, expiresAt }) => ({ id, name, expiresAt }));
+
 /**
  * An application credential for the session's project: the cached one while Keystone has it and
  * at least half its lifetime is left, else a new one (and this tool's expired ones are deleted).
@@ -115,6 +139,7 @@ export async function applicationCredential(session: ScopedSession, o: Applicati
   const key = cacheKey(base(session), session.project.id, session.user.id);
   const cached = await reusable(session, key, o);
   if (cached) return { credential: cached, reused: true };
+  const previous = o.cache.read("appcred", key, isApplicationCredential);
 
   await deleteExpired(session, o);
   const now = o.now();
@@ -145,6 +170,7 @@ export async function applicationCredential(session: ScopedSession, o: Applicati
     userId: session.user.id,
     projectId: session.project.id,
     authUrl: session.authUrl,
+    ...(previous ? { replaced: stillValid([previous, ...(previous.replaced ?? [])], now) } : {}),
   };
   o.cache.write("appcred", key, credential);
   return { credential, reused: false };
@@ -179,7 +205,14 @@ export type CredentialInfo = Omit<ApplicationCredential, "secret">;
 
 /** What ending one cached credential came to. */
 export type EndOutcome =
-  | { readonly outcome: "ended" | "gone"; readonly credential: CredentialInfo; readonly authUrl: string; readonly projectName: string }
+  | {
+      readonly outcome: "ended" | "gone";
+      readonly credential: CredentialInfo;
+      readonly authUrl: string;
+      readonly projectName: string;
+      /** Names of the credentials it had replaced that Keystone still had, ended with it. */
+      readonly alsoEnded: readonly string[];
+    }
   | { readonly outcome: "failed"; readonly credential: CredentialInfo; readonly reason: string };
 
 export interface EndOptions {
@@ -251,18 +284,30 @@ async function endOne(entry: CachedApplicationCredential, opts: EndOptions): Pro
       `it belongs to Keystone user ${credential.userId}, but this environment's Check-in credential logs in to ${base(session)} as ${session.user.name || session.user.id}; set the Check-in credential it was made with`,
     );
   }
+  // The ones it replaced first: until the credential itself is gone, the entry names them for a rerun.
+  const alsoEnded: string[] = [];
+  for (const c of credential.replaced ?? []) {
+    const status = await deleteIn(session, fetch, credential.userId, c.id);
+    if (typeof status === "string") return failed(`${c.name} (${c.id}), which it replaced: ${status}`);
+    if (status === 204) alsoEnded.push(c.name);
+  }
+  const status = await deleteIn(session, fetch, credential.userId, credential.id);
+  if (typeof status === "string") return failed(status);
+  forget(opts.cache, entry);
+  return { outcome: status === 204 ? "ended" : "gone", credential, authUrl, projectName: session.project.name || session.project.id, alsoEnded };
+}
+
+/** `DELETE` one credential: 204 (ended) or 404 (Keystone no longer has it), else why not, in one line. */
+async function deleteIn(session: ScopedSession, fetch: Fetch, userId: string, id: string): Promise<204 | 404 | string> {
   let res: Response;
   try {
-    res = await keystone(session, fetch, "DELETE", `/users/${encodeURIComponent(credential.userId)}/application_credentials/${encodeURIComponent(credential.id)}`);
+    res = await keystone(session, fetch, "DELETE", `/users/${encodeURIComponent(userId)}/application_credentials/${encodeURIComponent(id)}`);
   } catch (err) {
-    return failed(err instanceof Error ? err.message : String(err));
+    return err instanceof Error ? err.message : String(err);
   }
-  if (res.status !== 204 && res.status !== 404) {
-    return failed(`Keystone at ${base(session)} did not delete it (HTTP ${res.status}: ${await detail(res)})`);
-  }
+  if (res.status !== 204 && res.status !== 404) return `Keystone at ${base(session)} did not delete it (HTTP ${res.status}: ${await detail(res)})`;
   await res.body?.cancel();
-  forget(opts.cache, entry);
-  return { outcome: res.status === 204 ? "ended" : "gone", credential, authUrl, projectName: session.project.name || session.project.id };
+  return res.status;
 }
 
 /**

@@ -87,6 +87,17 @@ describe("applicationCredential", () => {
       expect.objectContaining({ id: "new-id", authUrl: AUTH_URL, userId: "u1", projectId: "p1", expiresAt: NOW + 7200 }),
     ]);
   });
+
+  test("GIVEN a cached credential with less than half its lifetime left WHEN the hook makes a new one THEN the new entry names it (still valid, maybe in use elsewhere), but not one already expired", async () => {
+    const cache = cacheWith({ id: "old", expiresAt: NOW + 600, replaced: [{ id: "older", name: "egi-cdktf-older", expiresAt: NOW - 1 }] });
+    const { fetch, calls } = fakeKeystone(["old"]);
+
+    const { credential, reused } = await applicationCredential(session(), { cache, fetch, ttlSeconds: 7200, now: () => NOW });
+
+    expect(reused).toBe(false);
+    expect(credential.replaced).toEqual([{ id: "old", name: "egi-cdktf-old", expiresAt: NOW + 600 }]);
+    expect(calls.filter((c) => c.method === "DELETE")).toEqual([]);
+  });
 });
 
 describe("endApplicationCredentials", () => {
@@ -104,7 +115,7 @@ describe("endApplicationCredentials", () => {
 
     const outcomes = await endApplicationCredentials(o);
 
-    expect(outcomes).toEqual([{ outcome: "ended", credential: expect.objectContaining({ id: "ac1", name: "egi-cdktf-ac1" }), authUrl: AUTH_URL, projectName: "vo.example" }]);
+    expect(outcomes).toEqual([{ outcome: "ended", credential: expect.objectContaining({ id: "ac1", name: "egi-cdktf-ac1" }), authUrl: AUTH_URL, projectName: "vo.example", alsoEnded: [] }]);
     expect(o.sessionFor).toHaveBeenCalledWith({ authUrl: AUTH_URL, projectId: "p1" });
     expect(keystone.calls).toEqual([{ method: "DELETE", url: `${AUTH_URL}/users/u1/application_credentials/ac1`, token: "federated-token" }]);
     expect([...keystone.held]).toEqual(["someone-elses"]);
@@ -112,6 +123,31 @@ describe("endApplicationCredentials", () => {
     expect(files(path.join(cache.dir, "clouds"))).toEqual([`${"b".repeat(64)}.json`]);
     expect(JSON.stringify(outcomes)).not.toContain(SECRET);
     expect(await endApplicationCredentials(o)).toEqual([]);
+  });
+
+  test("GIVEN a cached credential that replaced two still valid ones WHEN ending THEN all three are deleted, the ones Keystone still had reported, and the entry is forgotten", async () => {
+    const replaced = [
+      { id: "r1", name: "egi-cdktf-r1", expiresAt: NOW + 100 },
+      { id: "r2", name: "egi-cdktf-r2", expiresAt: NOW + 200 },
+    ];
+    const cache = cacheWith({ id: "ac1", replaced });
+    const keystone = fakeKeystone(["ac1", "r2"]);
+
+    const [result] = await endApplicationCredentials(endOptions(cache, keystone.fetch));
+
+    expect(result).toMatchObject({ outcome: "ended", alsoEnded: ["egi-cdktf-r2"] });
+    expect(keystone.calls.map((c) => `${c.method} ${c.url.replace(/.*\//, "")}`)).toEqual(["DELETE r1", "DELETE r2", "DELETE ac1"]);
+    expect([...keystone.held]).toEqual([]);
+    expect(files(path.join(cache.dir, "appcred"))).toEqual([]);
+  });
+
+  test("GIVEN Keystone refuses to delete a replaced one WHEN ending THEN it fails naming that one, and the entry stays so that a rerun tries again", async () => {
+    const cache = cacheWith({ id: "ac1", replaced: [{ id: "r1", name: "egi-cdktf-r1", expiresAt: NOW + 100 }] });
+
+    const [result] = await endApplicationCredentials(endOptions(cache, fakeKeystone(["ac1", "r1"], 403).fetch));
+
+    expect(result).toMatchObject({ outcome: "failed", reason: "egi-cdktf-r1 (r1), which it replaced: Keystone at https://keystone.example:5000 did not delete it (HTTP 403: You are not authorized)" });
+    expect(files(path.join(cache.dir, "appcred"))).toHaveLength(1);
   });
 
   test.each([

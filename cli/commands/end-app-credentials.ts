@@ -21,9 +21,10 @@ export const endAppCredentialsCommand: Command = {
   usage: `Usage: egi-cdktf end-app-credentials [settings]
 
 Ends each application credential that the hook made (EGI_CDKTF_AUTH=application-credential) and
-keeps in this token cache: deletes it in Keystone, equivalent to
-\`openstack application credential delete ID\`, so that neither it nor a token it got works any
-more, then removes it from the cache with the cached clouds.yaml files holding its secret.
+keeps in this token cache, with those it replaced while they were still valid: deletes them in
+Keystone, equivalent to \`openstack application credential delete ID\`, so that neither they nor a
+token they got work any more, then removes them from the cache with the cached clouds.yaml files
+holding their secret.
 
 Run it when a deploy is over, in a CI step that runs even when the deploy failed (GitHub Actions:
 \`if: always()\`; GitLab CI: after_script): a CI runner starts with an empty cache, so these are the
@@ -58,8 +59,11 @@ ${SETTINGS_HELP}`,
     });
     for (const o of outcomes) {
       if (o.outcome === "failed") io.stderr(`egi-cdktf: application credential ${named(o.credential)} not ended: ${o.reason}\n`);
-      else if (o.outcome === "ended") io.stdout(`ended application credential ${named(o.credential)} of project ${o.projectName} at ${o.authUrl}\n`);
-      else io.stdout(`application credential ${named(o.credential)} at ${o.authUrl} was already gone from Keystone; removed from the cache\n`);
+      else {
+        const also = o.alsoEnded.length ? `; ended too: ${o.alsoEnded.join(", ")}, which it had replaced` : "";
+        if (o.outcome === "ended") io.stdout(`ended application credential ${named(o.credential)} of project ${o.projectName} at ${o.authUrl}${also}\n`);
+        else io.stdout(`application credential ${named(o.credential)} at ${o.authUrl} was already gone from Keystone; removed from the cache${also}\n`);
+      }
     }
     return outcomes.some((o) => o.outcome === "failed") ? 1 : 0;
   },
