@@ -1,13 +1,19 @@
 /**
  * `egi-cdktf.sites.json`: the EGI site list an app uses, pinned next to it and committed with it
  * (like egi-cdktf.context.json), so that `EgiSite.fromSiteName` and `--site` need no network at
- * synth. `egi-cdktf sites refresh --from DIR|URL` rewrites it from fedcloud-catchall-operations'
+ * synth. `egi-cdktf sites refresh [--from DIR|URL]` rewrites it from fedcloud-catchall-operations'
  * `sites/*.yaml`; nothing else writes it. EGI_SITES_FILE names another file.
+ *
+ * Its `sites` are the catchall files' documents, one per cloud: a site that publishes two clouds
+ * (fedcloud.srce.hr) has two entries, one per endpoint. Pins written before that (one entry per
+ * site, the second cloud dropped with a warning) have the same shape and load as they are: they
+ * only lack the dropped endpoints, which the next `egi-cdktf sites refresh` adds.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EgiAuthError } from "./errors";
 import { parseSiteEntry, type SiteEntry, siteDocument, SiteList } from "./site-list";
+import { checkWritableFile, writeFileAtomic } from "./write-file";
 
 export const SITES_FILE = "egi-cdktf.sites.json";
 
@@ -18,6 +24,20 @@ export function sitesFilePath(env: Env = process.env, cwd = process.cwd()): stri
   return path.resolve(cwd, env.EGI_SITES_FILE?.trim() || SITES_FILE);
 }
 
+/** `EGI_SITES_FILE` when it names the file (for messages), else undefined (the default name in the current folder). */
+export function sitesFileSetting(env: Env = process.env): string | undefined {
+  return env.EGI_SITES_FILE?.trim() ? "EGI_SITES_FILE" : undefined;
+}
+
+/** Throws one line naming `setting` when `file` cannot be written (a missing folder, a parent that is a file): check it before a refresh downloads anything. */
+export function checkSitesFileWritable(file: string, setting?: string): void {
+  try {
+    checkWritableFile(file, setting);
+  } catch (err) {
+    throw new EgiAuthError("SITE_LIST_INVALID", (err as Error).message, { cause: err });
+  }
+}
+
 /** What the file holds besides the sites: where they came from and when. */
 export interface SiteListPin {
   readonly source: string;
@@ -26,17 +46,19 @@ export interface SiteListPin {
 
 const cache = new Map<string, { mtimeMs: number; list: SiteList }>();
 
-/** Read and check the pinned list at `file`. Throws one line naming the file and the fix. */
-export function readSiteList(file: string): SiteList {
+/** Read and check the pinned list at `file` (named by `setting`, e.g. EGI_SITES_FILE). Throws one line naming the file and the fix. */
+export function readSiteList(file: string, setting?: string): SiteList {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch {
+    checkSitesFileWritable(file, setting);
     throw new EgiAuthError(
       "SITE_LIST_INVALID",
-      `no site list at ${file}: run \`egi-cdktf sites refresh --from <fedcloud-catchall-operations sites dir or URL>\` to pin one (EGI_SITES_FILE names another file)`,
+      `no site list at ${file}: run \`egi-cdktf sites refresh\` to pin EGI's published one (EGI_SITES_FILE names another file)`,
     );
   }
+  if (stat.isDirectory()) checkSitesFileWritable(file, setting);
   const hit = cache.get(file);
   if (hit && hit.mtimeMs === stat.mtimeMs) return hit.list;
   let doc: unknown;
@@ -57,19 +79,21 @@ export function readSiteList(file: string): SiteList {
   return list;
 }
 
-/** Write `sites` to `file` atomically (a temp file renamed over it), sorted by name. */
-export function writeSiteList(file: string, sites: readonly SiteEntry[], pin: SiteListPin): void {
-  const sorted = [...sites].sort((a, b) => a.name.localeCompare(b.name));
-  // Checks the names are unique before anything is written.
+/** Write `sites` to `file` (named by `setting`) atomically, sorted by name then endpoint. Throws one line naming `setting` and the file. */
+export function writeSiteList(file: string, sites: readonly SiteEntry[], pin: SiteListPin, setting?: string): void {
+  const sorted = [...sites].sort((a, b) => a.name.localeCompare(b.name) || a.endpoint.localeCompare(b.endpoint));
+  // Checks each endpoint of a site is listed once before anything is written.
   new SiteList(sorted, file);
   const body = {
-    "//": "EGI sites pinned for this app by `egi-cdktf sites refresh`; format of fedcloud-catchall-operations sites/*.yaml",
+    "//": "EGI sites pinned for this app by `egi-cdktf sites refresh`: one entry per site endpoint (a site may have several), in the format of fedcloud-catchall-operations sites/*.yaml",
     source: pin.source,
     refreshedAt: pin.refreshedAt,
     sites: sorted.map(siteDocument),
   };
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(body, null, 2)}\n`);
-  fs.renameSync(tmp, file);
+  try {
+    writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`, { setting });
+  } catch (err) {
+    throw new EgiAuthError("SITE_LIST_INVALID", (err as Error).message, { cause: err });
+  }
   cache.delete(file);
 }

@@ -1,6 +1,6 @@
 /**
  * The EGI site list: which Keystone serves a site, and which project a VO has there. The format is
- * EGI's fedcloud-catchall-operations `sites/<SITE>.yaml` (what `fedcloud site env` reads):
+ * EGI's fedcloud-catchall-operations `sites/<FILE>.yaml` (what `fedcloud site env` reads):
  *
  *     gocdb: IFCA-LCG2
  *     endpoint: https://api.cloud.ifca.es:5000/v3/
@@ -10,12 +10,18 @@
  *     - name: vo.access.egi.eu
  *       auth:
  *         project_id: 999f045cb1ff4684a15ebb338af69460
+ *         region: RegionTwo       # optional: the VO's region, when not the site's
  *       defaultNetwork: private   # optional: the network servers attach to
  *       publicNetwork: public     # optional: the floating IP pool
  *
- * (older files write `vos` as a map from VO name to the rest; both are read). An app pins the list
- * it uses in `egi-cdktf.sites.json` (see site-list-file.ts), so synth needs no network. This module
- * only reads and answers; it makes no request.
+ * (older files write `vos` as a map from VO name to the rest; both are read). One file is one cloud
+ * of a site: a site may publish several, each with its own endpoint and VOs (fedcloud.srce.hr runs
+ * two). So the list answers for the pair (site, VO): the one endpoint of the site that serves the VO,
+ * and the VO's project there. fedcloudclient's `find_endpoint_and_project_id(site, vo)` (sites.py)
+ * takes the first file whose gocdb matches and fails when that file lacks the VO; here every file
+ * counts, and a VO served by two endpoints of one site is an error listing both until one is chosen.
+ * An app pins the list it uses in `egi-cdktf.sites.json` (see site-list-file.ts), so synth needs no
+ * network. This module only reads and answers; it makes no request.
  */
 import { EgiAuthError } from "./errors";
 import { normaliseAuthUrl } from "./settings";
@@ -25,16 +31,19 @@ export interface VoEntry {
   readonly name: string;
   /** The VO's project at the site; absent when the list does not say (then found by name). */
   readonly projectId?: string;
+  /** The VO's OpenStack region (`auth.region`), when it is not the site's. */
+  readonly region?: string;
   /** The network servers attach to, by name. */
   readonly defaultNetwork?: string;
   /** The external network floating IPs come from, by name. */
   readonly publicNetwork?: string;
 }
 
+/** One cloud of a site: one file of the list, one Keystone endpoint and the VOs it serves. */
 export interface SiteEntry {
-  /** The site's GOCDB name, e.g. `IFCA-LCG2`: what users call it. */
+  /** The site's GOCDB name, e.g. `IFCA-LCG2`: what users call it. Several entries may share it. */
   readonly name: string;
-  /** Keystone v3 URL as the list gives it. */
+  /** Keystone v3 URL as the list gives it; unique among the entries of a site. */
   readonly endpoint: string;
   /** Federation protocol, when the site names one (`openid` or `oidc`). */
   readonly protocol?: string;
@@ -42,11 +51,29 @@ export interface SiteEntry {
   readonly vos: readonly VoEntry[];
 }
 
-/** A site and one of its VOs: everything a token request and a provider need. */
+/**
+ * A site and one of its VOs: everything a token request and a provider need. `site` is the entry
+ * (endpoint) that serves the VO, its region already the VO's when the VO names one.
+ */
 export interface SiteVo {
   readonly site: SiteEntry;
   readonly vo: VoEntry;
 }
+
+/** How the caller lets the user choose among a site's endpoints. */
+export interface EndpointChoice {
+  /**
+   * The endpoint wanted (its URL, with or without `/v3`, or its host name).
+   * @default none: the one endpoint of the site that serves the VO
+   */
+  readonly endpoint?: string;
+  /**
+   * What the user sets to choose, for messages (e.g. `EGI_SITE_ENDPOINT`).
+   * @default "the endpoint"
+   */
+  readonly setting?: string;
+}
+
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -66,6 +93,7 @@ function voEntry(name: unknown, body: unknown, where: string): VoEntry {
   return {
     name: vo,
     projectId,
+    region: optionalString(auth.region, `${where} ${vo}: auth.region`),
     defaultNetwork: optionalString(b.defaultNetwork, `${where} ${vo}: defaultNetwork`),
     publicNetwork: optionalString(b.publicNetwork, `${where} ${vo}: publicNetwork`),
   };
@@ -99,7 +127,7 @@ export function siteDocument(site: SiteEntry): Record<string, unknown> {
     ...(site.region ? { region: site.region } : {}),
     vos: site.vos.map((vo) => ({
       name: vo.name,
-      ...(vo.projectId ? { auth: { project_id: vo.projectId } } : {}),
+      ...(vo.projectId || vo.region ? { auth: { ...(vo.projectId ? { project_id: vo.projectId } : {}), ...(vo.region ? { region: vo.region } : {}) } } : {}),
       ...(vo.defaultNetwork ? { defaultNetwork: vo.defaultNetwork } : {}),
       ...(vo.publicNetwork ? { publicNetwork: vo.publicNetwork } : {}),
     })),
@@ -134,45 +162,102 @@ export function closeMatches(wanted: string, names: readonly string[]): string[]
 
 const didYouMean = (close: readonly string[]): string => (close.length ? `; close: ${close.join(", ")}` : "");
 
-export class SiteList {
-  private readonly byName: ReadonlyMap<string, SiteEntry>;
+/** The key of an endpoint: `normaliseAuthUrl` (no trailing slash or /v3, host in lower case). */
+const endpointKey = (endpoint: string): string => normaliseAuthUrl(endpoint, "endpoint");
 
-  /** @param source where the list came from, for messages (the pin file's path) */
+/** True when `wanted` (a URL, with or without /v3, or a host name) names `endpoint`. */
+function namesEndpoint(wanted: string, endpoint: string): boolean {
+  const w = wanted.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(w)) {
+    try {
+      return endpointKey(w) === endpointKey(endpoint);
+    } catch {
+      return false;
+    }
+  }
+  return new URL(endpoint).hostname === w.toLowerCase().replace(/\.$/, "");
+}
+
+const findVo = (vos: readonly VoEntry[], name: string): VoEntry | undefined => vos.find((v) => v.name === name) ?? vos.find((v) => v.name.toLowerCase() === name.toLowerCase());
+
+/** `{site, vo}` with the VO's region, when it names one, as the site's. */
+const pair = (site: SiteEntry, vo: VoEntry): SiteVo => ({ site: vo.region && vo.region !== site.region ? { ...site, region: vo.region } : site, vo });
+
+export class SiteList {
+  private readonly byName: ReadonlyMap<string, readonly SiteEntry[]>;
+
+  /**
+   * @param sites one entry per cloud: a site's name may repeat, each time with another endpoint
+   * @param source where the list came from, for messages (the pin file's path)
+   */
   constructor(public readonly sites: readonly SiteEntry[], public readonly source: string) {
-    const byName = new Map<string, SiteEntry>();
+    const byName = new Map<string, SiteEntry[]>();
     for (const site of sites) {
-      if (byName.has(site.name.toLowerCase())) throw new Error(`${source}: site ${site.name} is listed twice`);
-      byName.set(site.name.toLowerCase(), site);
+      const same = byName.get(site.name.toLowerCase()) ?? [];
+      const key = endpointKey(site.endpoint);
+      if (same.some((s) => endpointKey(s.endpoint) === key)) throw new Error(`${source}: site ${site.name} is listed twice at endpoint ${site.endpoint}`);
+      byName.set(site.name.toLowerCase(), [...same, site]);
     }
     this.byName = byName;
   }
 
-  /** The site named `name` (GOCDB name, any case). Throws one line with the close matches. */
-  site(name: string): SiteEntry {
-    const site = this.byName.get(name.trim().toLowerCase());
-    if (site) return site;
+  /** The distinct site names, sorted. */
+  get names(): string[] {
+    return [...new Set([...this.byName.values()].map((entries) => entries[0].name))].sort((a, b) => a.localeCompare(b));
+  }
+
+  /** The entries (endpoints) of the site named `name` (GOCDB name, any case), in list order. Throws one line with the close matches. */
+  endpoints(name: string): readonly SiteEntry[] {
+    const entries = this.byName.get(name.trim().toLowerCase());
+    if (entries) return entries;
     throw new EgiAuthError(
       "UNKNOWN_SITE",
-      `site "${name}" is not in ${this.source}${didYouMean(closeMatches(name, this.sites.map((s) => s.name)))}; \`egi-cdktf sites\` lists them, \`egi-cdktf sites refresh\` updates the list`,
+      `site "${name}" is not in ${this.source}${didYouMean(closeMatches(name, this.names))}; \`egi-cdktf sites\` lists them, \`egi-cdktf sites refresh\` updates the list`,
     );
   }
 
-  /** The VO `vo` at site `site`. Throws one line naming the site's VOs close to it, or the sites that have it. */
-  siteVo(siteName: string, voName: string): SiteVo {
-    const site = this.site(siteName);
-    const vo = site.vos.find((v) => v.name === voName.trim()) ?? site.vos.find((v) => v.name.toLowerCase() === voName.trim().toLowerCase());
-    if (vo) return { site, vo };
-    const elsewhere = this.sitesFor(voName).map((s) => s.name);
+  /**
+   * The VO `vo` at site `site`: the one endpoint of the site that serves it, or the one `choice`
+   * names. Throws one line: the site's VOs close to it or the sites that have it; or, when two
+   * endpoints serve it and none is chosen, both endpoints and how to choose.
+   */
+  siteVo(siteName: string, voName: string, choice: EndpointChoice = {}): SiteVo {
+    const entries = this.endpoints(siteName);
+    const wanted = voName.trim();
+    const serving = entries.flatMap((site) => {
+      const vo = findVo(site.vos, wanted);
+      return vo ? [pair(site, vo)] : [];
+    });
+    const site = entries[0].name;
+    if (serving.length === 0) {
+      const elsewhere = [...new Set(this.sitesFor(voName).map((s) => s.name))];
+      const vos = [...new Set(entries.flatMap((e) => e.vos.map((v) => v.name)))];
+      throw new EgiAuthError(
+        "UNKNOWN_VO",
+        `VO "${voName}" is not supported at site ${site} (per ${this.source})${didYouMean(closeMatches(voName, vos))}${elsewhere.length ? `; sites with it: ${elsewhere.slice(0, 5).join(", ")}${elsewhere.length > 5 ? ", ..." : ""}` : ""}`,
+      );
+    }
+    const setting = choice.setting ?? "the endpoint";
+    const endpoints = (list: readonly SiteVo[]) => list.map((p) => p.site.endpoint).join(", ");
+    if (choice.endpoint?.trim()) {
+      const chosen = serving.filter((p) => namesEndpoint(choice.endpoint!, p.site.endpoint));
+      if (chosen.length === 1) return chosen[0];
+      throw new EgiAuthError(
+        "SETTING_INVALID",
+        `${setting} "${choice.endpoint.trim()}" is not an endpoint of site ${site} serving VO ${serving[0].vo.name} (per ${this.source}); ${serving.length > 1 ? "those are" : "that is"}: ${endpoints(serving)}`,
+      );
+    }
+    if (serving.length === 1) return serving[0];
     throw new EgiAuthError(
-      "UNKNOWN_VO",
-      `VO "${voName}" is not supported at site ${site.name} (per ${this.source})${didYouMean(closeMatches(voName, site.vos.map((v) => v.name)))}${elsewhere.length ? `; sites with it: ${elsewhere.slice(0, 5).join(", ")}${elsewhere.length > 5 ? ", ..." : ""}` : ""}`,
+      "SETTING_MISSING",
+      `site ${site} serves VO ${serving[0].vo.name} at ${serving.length} endpoints (${endpoints(serving)}; per ${this.source}): choose one with ${setting}`,
     );
   }
 
-  /** The sites that support `vo` (any case), by name. */
+  /** The entries (endpoints) that serve `vo` (any case), by site name then endpoint. */
   sitesFor(vo: string): SiteEntry[] {
     const v = vo.trim().toLowerCase();
-    return this.sites.filter((s) => s.vos.some((x) => x.name.toLowerCase() === v)).sort((a, b) => a.name.localeCompare(b.name));
+    return this.sites.filter((s) => s.vos.some((x) => x.name.toLowerCase() === v)).sort((a, b) => a.name.localeCompare(b.name) || a.endpoint.localeCompare(b.endpoint));
   }
 }
 

@@ -1,10 +1,12 @@
 /**
  * A site and a VO by name instead of OS_AUTH_URL and OS_PROJECT_ID: `--site`/`--vo` or EGI_SITE /
  * EGI_VO (fedcloudclient's names), looked up in the pinned site list. Replaces the EGI tutorial's
- * `export EGI_SITE=... EGI_VO=...; eval $(fedcloud site env)`.
+ * `export EGI_SITE=... EGI_VO=...; eval $(fedcloud site env)`. A site with several endpoints
+ * (clouds) needs nothing more when one endpoint serves the VO; when two do, EGI_SITE_ENDPOINT (or
+ * an `endpoint` flag, where a command has one) chooses.
  */
 import { EgiAuthError } from "./errors";
-import { readSiteList, sitesFilePath } from "./site-list-file";
+import { readSiteList, sitesFilePath, sitesFileSetting } from "./site-list-file";
 import { projectForVo, type SiteVo } from "./site-list";
 import { availableProjects, type SessionOptions } from "./session";
 import { type AuthSettings, type SettingOverrides, settingsFromEnv } from "./settings";
@@ -15,6 +17,24 @@ export interface SiteChoice {
   /** GOCDB name, e.g. `IFCA-LCG2`. */
   readonly site: string;
   readonly vo: string;
+  /**
+   * The site's endpoint, when two of its endpoints serve the VO (URL or host name).
+   * @default the one endpoint of the site serving the VO
+   */
+  readonly endpoint?: string;
+  /**
+   * What named `endpoint` (or would), for messages.
+   * @default "EGI_SITE_ENDPOINT"
+   */
+  readonly endpointSetting?: string;
+}
+
+/** Flags of a command that takes a site by name. */
+export interface SiteFlags {
+  readonly site?: string;
+  readonly vo?: string;
+  /** `--endpoint`, for commands that have it; else EGI_SITE_ENDPOINT alone chooses. */
+  readonly endpoint?: string;
 }
 
 /**
@@ -22,7 +42,7 @@ export interface SiteChoice {
  * (EGI_VO alone is fine: fedcloudclient users often keep it exported). A site without a VO, or
  * a site together with --auth-url or --project-id, is a one-line error.
  */
-export function siteChoice(flags: { readonly site?: string; readonly vo?: string }, overrides: SettingOverrides, env: Env): SiteChoice | undefined {
+export function siteChoice(flags: SiteFlags, overrides: SettingOverrides, env: Env): SiteChoice | undefined {
   const site = flags.site?.trim() || (flags.site === undefined ? env.EGI_SITE?.trim() : undefined);
   const vo = flags.vo?.trim() || (flags.vo === undefined ? env.EGI_VO?.trim() : undefined);
   if (!site) {
@@ -34,12 +54,16 @@ export function siteChoice(flags: { readonly site?: string; readonly vo?: string
   if (overrides.authUrl !== undefined || overrides.projectId !== undefined) {
     throw new EgiAuthError("SETTING_INVALID", `${from} names the Keystone and project already: drop --auth-url / --project-id, or drop ${from}`);
   }
-  return { site, vo };
+  const endpoint = flags.endpoint?.trim() || (flags.endpoint === undefined ? env.EGI_SITE_ENDPOINT?.trim() : undefined);
+  return { site, vo, ...(endpoint ? { endpoint, endpointSetting: flags.endpoint !== undefined ? "--endpoint" : "EGI_SITE_ENDPOINT" } : {}) };
 }
 
 /** The site list entry for `choice`, from the pinned file (EGI_SITES_FILE). Throws one line. */
 export function siteVoFor(choice: SiteChoice, env: Env, cwd = process.cwd()): SiteVo {
-  return readSiteList(sitesFilePath(env, cwd)).siteVo(choice.site, choice.vo);
+  return readSiteList(sitesFilePath(env, cwd), sitesFileSetting(env)).siteVo(choice.site, choice.vo, {
+    endpoint: choice.endpoint,
+    setting: choice.endpointSetting ?? "EGI_SITE_ENDPOINT",
+  });
 }
 
 /** `env` without the OS_* variables a named site replaces (they may be another site's, from an earlier eval). */
@@ -69,7 +93,7 @@ export async function settingsForSite(siteVo: SiteVo, overrides: SettingOverride
 
 /** The settings a command uses: by site and VO when one is named, else from the OS_* variables. */
 export async function commandSettings(
-  flags: { readonly site?: string; readonly vo?: string },
+  flags: SiteFlags,
   overrides: SettingOverrides,
   env: Env,
   requireProject = true,

@@ -179,15 +179,15 @@ const SITES: SiteEntry[] = [
 const list = () => new SiteList(SITES, "/app/egi-cdktf.sites.json");
 
 describe("SiteList: sites by name", () => {
-  test("GIVEN the same site twice (other case) WHEN a list is made THEN it is refused naming the source and the site", () => {
-    const err = errorOf(() => new SiteList([entry(IFCA_YAML), { ...entry(IFCA_YAML), name: "ifca-lcg2" }], "/app/egi-cdktf.sites.json"));
+  test("GIVEN the same site twice at one endpoint (other case, no trailing slash) WHEN a list is made THEN it is refused naming the source, the site and the endpoint", () => {
+    const err = errorOf(() => new SiteList([entry(IFCA_YAML), { ...entry(IFCA_YAML), name: "ifca-lcg2", endpoint: "https://API.cloud.ifca.es:5000/v3" }], "/app/egi-cdktf.sites.json"));
 
-    expect(err.message).toBe("/app/egi-cdktf.sites.json: site ifca-lcg2 is listed twice");
+    expect(err.message).toBe("/app/egi-cdktf.sites.json: site ifca-lcg2 is listed twice at endpoint https://API.cloud.ifca.es:5000/v3");
   });
 
   test("GIVEN a site name in another case or with spaces around WHEN looked up THEN the site is found", () => {
-    expect(list().site("ifca-lcg2").endpoint).toBe("https://api.cloud.ifca.es:5000/v3/");
-    expect(list().site("  Cesnet-Mcc ").name).toBe("CESNET-MCC");
+    expect(list().endpoints("ifca-lcg2").map((s) => s.endpoint)).toEqual(["https://api.cloud.ifca.es:5000/v3/"]);
+    expect(list().endpoints("  Cesnet-Mcc ")[0].name).toBe("CESNET-MCC");
   });
 
   test.each`
@@ -196,7 +196,7 @@ describe("SiteList: sites by name", () => {
     ${"part of the name"}   | ${"cesnet"}    | ${["CESNET-MCC", "CESNET-MCCG2"]}
     ${"a longer name"}      | ${"100IT-2"}   | ${["100IT"]}
   `("GIVEN an unknown site name with $given WHEN looked up THEN UNKNOWN_SITE, one line with the close matches and the commands", ({ wanted, close }) => {
-    const err = errorOf(() => list().site(wanted));
+    const err = errorOf(() => list().endpoints(wanted));
 
     expect(err).toBeInstanceOf(EgiAuthError);
     expect((err as EgiAuthError).code).toBe("UNKNOWN_SITE");
@@ -207,7 +207,7 @@ describe("SiteList: sites by name", () => {
   });
 
   test("GIVEN a site name close to nothing WHEN looked up THEN the line has no 'close:' part", () => {
-    const err = errorOf(() => list().site("SOMEWHERE-ELSE-ENTIRELY"));
+    const err = errorOf(() => list().endpoints("SOMEWHERE-ELSE-ENTIRELY"));
 
     expect(err.message).toMatch(/^site "SOMEWHERE-ELSE-ENTIRELY" is not in \/app\/egi-cdktf\.sites\.json; `egi-cdktf sites` lists them/);
     expect(err.message).not.toContain("close:");

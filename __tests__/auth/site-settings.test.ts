@@ -217,7 +217,7 @@ describe("siteVoFor and commandSettings with a pinned list (EGI_SITES_FILE)", ()
 
     expect(err.code).toBe("SITE_LIST_INVALID");
     expect(err.message).toContain(`no site list at ${missing}`);
-    expect(err.message).toContain("`egi-cdktf sites refresh --from");
+    expect(err.message).toContain("`egi-cdktf sites refresh`");
   });
 });
 

@@ -75,17 +75,36 @@ describe("egi-cdktf sites refresh --from DIR", () => {
     expect(ifca.vos.map((v: { name: string }) => v.name)).toEqual(["dteam", "vo.access.egi.eu", "training.egi.eu"]);
   });
 
-  test("GIVEN one site in two files at different endpoints WHEN refreshed THEN the first (by file name) is kept and a warning names both endpoints", async () => {
+  test("GIVEN one site in two files at different endpoints WHEN refreshed THEN both are pinned, one entry per endpoint, and a note names the VO both serve and how to choose", async () => {
     const file = pinPath();
-    const other = "gocdb: IFCA-LCG2\nendpoint: https://other.example.org:5000/v3\nvos:\n- name: dteam\n";
+    const other = "gocdb: IFCA-LCG2\nendpoint: https://other.example.org:5000/v3\nvos:\n- name: dteam\n- name: vo.other.eu\n";
 
-    const r = await run(["sites", "refresh", "--from", catchallClone({ "IFCA-LCG2.yaml": IFCA, "Z-IFCA-LCG2-other.yaml": other })], { EGI_SITES_FILE: file });
+    const clone = catchallClone({ "IFCA-LCG2.yaml": IFCA, "Z-IFCA-LCG2-other.yaml": other });
+
+    const r = await run(["sites", "refresh", "--from", clone], { EGI_SITES_FILE: file });
 
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(
-      "egi-cdktf: warning: skipped site IFCA-LCG2 is listed twice with different endpoints (https://api.cloud.ifca.es:5000/v3/, https://other.example.org:5000/v3); kept the first\n",
+      "egi-cdktf: note: site IFCA-LCG2 has 2 endpoints (https://api.cloud.ifca.es:5000/v3/, https://other.example.org:5000/v3); VO dteam at more than one: --site IFCA-LCG2 --vo dteam needs EGI_SITE_ENDPOINT to choose\n",
     );
-    expect(JSON.parse(fs.readFileSync(file, "utf8")).sites[0].endpoint).toBe("https://api.cloud.ifca.es:5000/v3/");
+    expect(r.stdout).toBe(`pinned 1 sites (2 endpoints, 3 site-VO pairs) in ${file} from ${clone}; added: IFCA-LCG2\n`);
+    const pin = JSON.parse(fs.readFileSync(file, "utf8"));
+    expect(pin.sites.map((s: { gocdb: string; endpoint: string }) => [s.gocdb, s.endpoint])).toEqual([
+      ["IFCA-LCG2", "https://api.cloud.ifca.es:5000/v3/"],
+      ["IFCA-LCG2", "https://other.example.org:5000/v3"],
+    ]);
+  });
+
+  test("GIVEN a pin that kept one endpoint of a two-endpoint site (an older egi-cdktf) WHEN refreshed THEN stdout names the new endpoint", async () => {
+    const file = pinPath();
+    const clone = catchallClone({ "IFCA-LCG2.yaml": IFCA });
+    await run(["sites", "refresh", "--from", clone], { EGI_SITES_FILE: file });
+    fs.writeFileSync(path.join(clone, "sites", "IFCA-LCG2-2.yaml"), "gocdb: IFCA-LCG2\nendpoint: https://other.example.org:5000/v3\nvos:\n- name: vo.other.eu\n");
+
+    const r = await run(["sites", "refresh", "--from", clone], { EGI_SITES_FILE: file });
+
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(`pinned 1 sites (2 endpoints, 3 site-VO pairs) in ${file} from ${clone}; new endpoints: IFCA-LCG2 https://other.example.org:5000/v3\n`);
   });
 
   test("GIVEN a directory with only broken files WHEN refreshed THEN exit 1, one line with the first reason, and an existing pin is kept", async () => {

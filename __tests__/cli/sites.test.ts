@@ -85,7 +85,7 @@ describe("egi-cdktf sites: listing the pinned list", () => {
     const line = expectOneLine(await run(["sites"], { EGI_SITES_FILE: file }), 1);
 
     expect(line).toContain(`no site list at ${file}`);
-    expect(line).toContain("`egi-cdktf sites refresh --from");
+    expect(line).toContain("`egi-cdktf sites refresh`");
     expect(fs.existsSync(file)).toBe(false);
   });
 
@@ -113,16 +113,16 @@ describe("egi-cdktf sites: listing the pinned list", () => {
   });
 
   test("GIVEN a relative EGI_SITES_FILE WHEN listed THEN it is read from the current directory (the message shows the absolute path)", async () => {
-    const line = expectOneLine(await run(["sites"], { EGI_SITES_FILE: "no-such-dir-for-test/x.json" }), 1);
+    const line = expectOneLine(await run(["sites"], { EGI_SITES_FILE: "no-such-file-for-test.json" }), 1);
 
-    expect(line).toContain(`no site list at ${path.resolve("no-such-dir-for-test/x.json")}`);
+    expect(line).toContain(`no site list at ${path.resolve("no-such-file-for-test.json")}`);
   });
 });
 
 describe("egi-cdktf sites: usage errors (exit 2)", () => {
   test.each`
     given                             | args                                                        | says
-    ${"refresh without --from"}       | ${["sites", "refresh"]}                                     | ${/^refresh needs --from DIR\|URL/}
+    ${"refresh with an empty --from"} | ${["sites", "refresh", "--from", ""]}                       | ${/^--from needs a value/}
     ${"refresh --from with --json"}   | ${["sites", "refresh", "--from", "/x", "--json"]}           | ${/^--vo and --json list sites; refresh takes --from only/}
     ${"refresh with an argument"}     | ${["sites", "refresh", "now", "--from", "/x"]}              | ${/^refresh takes no argument besides --from/}
     ${"an unknown subcommand"}        | ${["sites", "update"]}                                      | ${/^unknown subcommand "update"; use refresh/}
@@ -142,15 +142,15 @@ describe("egi-cdktf sites: usage errors (exit 2)", () => {
     const r = await run(["sites", "--help"], {});
 
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^Usage: egi-cdktf sites \[--vo VO\] \[--json\]\n {7}egi-cdktf sites refresh --from DIR\|URL\n/);
+    expect(r.stdout).toMatch(/^Usage: egi-cdktf sites \[--vo VO\] \[--json\]\n {7}egi-cdktf sites refresh \[--from DIR\|URL\]\n/);
   });
 });
 
 describe("egi-cdktf env --site/--vo: failures before any request", () => {
-  test("GIVEN a site not in the pinned list WHEN env runs THEN exit 1, one line with the close matches", async () => {
+  test("GIVEN a site not in the pinned list WHEN env runs THEN exit 2 (a setting to fix), one line with the close matches", async () => {
     const file = await pinned();
 
-    const line = expectOneLine(await run(["env", "--site", "ifca", "--vo", "dteam"], { EGI_SITES_FILE: file }), 1);
+    const line = expectOneLine(await run(["env", "--site", "ifca", "--vo", "dteam"], { EGI_SITES_FILE: file }), 2);
 
     expect(line).toMatch(new RegExp(`^site "ifca" is not in ${escape(file)}; close: IFCA-LCG2; \`egi-cdktf sites\` lists them`));
   });
@@ -158,28 +158,28 @@ describe("egi-cdktf env --site/--vo: failures before any request", () => {
   test("GIVEN a site with a typo in EGI_SITE WHEN env runs THEN the same line for the env var's value", async () => {
     const file = await pinned();
 
-    const line = expectOneLine(await run(["env"], { EGI_SITES_FILE: file, EGI_SITE: "CYFRONET-CLUOD", EGI_VO: "dteam" }), 1);
+    const line = expectOneLine(await run(["env"], { EGI_SITES_FILE: file, EGI_SITE: "CYFRONET-CLUOD", EGI_VO: "dteam" }), 2);
 
     expect(line).toContain('site "CYFRONET-CLUOD" is not in');
     expect(line).toContain("close: CYFRONET-CLOUD");
   });
 
-  test("GIVEN --site without a VO WHEN env runs THEN exit 1, one line naming --vo and EGI_VO", async () => {
-    const line = expectOneLine(await run(["env", "--site", "IFCA-LCG2"], { EGI_SITES_FILE: pinPath() }), 1);
+  test("GIVEN --site without a VO WHEN env runs THEN exit 2 (a setting to fix), one line naming --vo and EGI_VO", async () => {
+    const line = expectOneLine(await run(["env", "--site", "IFCA-LCG2"], { EGI_SITES_FILE: pinPath() }), 2);
 
     expect(line).toMatch(/^--site IFCA-LCG2 needs a VO: add --vo \(or EGI_VO\)/);
   });
 
-  test("GIVEN a VO the site lacks WHEN env runs THEN exit 1, one line naming the sites that have it", async () => {
+  test("GIVEN a VO the site lacks WHEN env runs THEN exit 2 (a setting to fix), one line naming the sites that have it", async () => {
     const file = await pinned();
 
-    const line = expectOneLine(await run(["env", "--site", "100IT", "--vo", "vo.access.egi.eu"], { EGI_SITES_FILE: file }), 1);
+    const line = expectOneLine(await run(["env", "--site", "100IT", "--vo", "vo.access.egi.eu"], { EGI_SITES_FILE: file }), 2);
 
     expect(line).toBe(`VO "vo.access.egi.eu" is not supported at site 100IT (per ${file}); sites with it: CYFRONET-CLOUD, IFCA-LCG2`);
   });
 
-  test("GIVEN --site with --auth-url WHEN env runs THEN exit 1, one line", async () => {
-    const line = expectOneLine(await run(["env", "--site", "IFCA-LCG2", "--vo", "dteam", "--auth-url", "https://k.example.org/v3"], { EGI_SITES_FILE: pinPath() }), 1);
+  test("GIVEN --site with --auth-url WHEN env runs THEN exit 2 (a setting to fix), one line", async () => {
+    const line = expectOneLine(await run(["env", "--site", "IFCA-LCG2", "--vo", "dteam", "--auth-url", "https://k.example.org/v3"], { EGI_SITES_FILE: pinPath() }), 2);
 
     expect(line).toBe("--site names the Keystone and project already: drop --auth-url / --project-id, or drop --site");
   });
