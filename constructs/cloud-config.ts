@@ -195,7 +195,7 @@ export class WriteFiles {
   public static fromLocalFile(localPath: string, remotePath: string, options: LocalWriteFileOptions = {}): WriteFile {
     checkArg("WriteFiles.fromLocalFile", "localPath", localPath, "non-empty string");
     checkArg("WriteFiles.fromLocalFile", "remotePath", remotePath, "non-empty string");
-    checkProps("WriteFiles.fromLocalFile", options, { optional: { permissions: "string", owner: "string", compress: "boolean" } });
+    checkProps("WriteFiles.fromLocalFile", options, { optional: { permissions: "non-empty string", owner: "non-empty string", compress: "boolean" } });
     let data: Buffer;
     try {
       data = fs.readFileSync(localPath);

@@ -14,13 +14,13 @@ const SITE_PROPS = {
   optional: {
     authUrl: "string",
     projectId: "string",
-    region: "string",
-    caFile: "string",
-    alias: "string",
-    protocol: "string",
-    vo: "string",
-    defaultNetwork: "string",
-    floatingIpPool: "string",
+    region: "non-empty string",
+    caFile: "non-empty string",
+    alias: "non-empty string",
+    protocol: "non-empty string",
+    vo: "non-empty string",
+    defaultNetwork: "non-empty string",
+    floatingIpPool: "non-empty string",
   },
 } as const;
 
@@ -86,6 +86,12 @@ export interface EgiSiteFromNameProps {
   /** The VO, e.g. `vo.access.egi.eu`. */
   readonly vo: string;
   /**
+   * The site's endpoint (its Keystone URL, or host name), needed only when two of the site's
+   * endpoints serve the VO (`egi-cdktf sites --vo VO` lists them).
+   * @default the one endpoint of the site that serves the VO
+   */
+  readonly endpoint?: string;
+  /**
    * Provider alias, needed when a stack uses more than one site.
    * @default none: the stack's default `openstack` provider
    */
@@ -137,11 +143,11 @@ export class EgiSite extends Construct {
   public static fromSiteName(scope: Construct, id: string, props: EgiSiteFromNameProps): EgiSite {
     checkProps(`EgiSite.fromSiteName ${childPath(scope, id)}`, props, {
       required: { site: "non-empty string", vo: "non-empty string" },
-      optional: { alias: "string", caFile: "string" },
+      optional: { endpoint: "non-empty string", alias: "non-empty string", caFile: "non-empty string" },
     });
     let found;
     try {
-      found = readSiteList(sitesFilePath()).siteVo(props.site, props.vo);
+      found = readSiteList(sitesFilePath()).siteVo(props.site, props.vo, { endpoint: props.endpoint, setting: "the endpoint prop" });
     } catch (err) {
       throw new Error(`EgiSite.fromSiteName ${scope.node.path}/${id}: ${(err as Error).message}`);
     }

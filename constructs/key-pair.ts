@@ -140,7 +140,7 @@ export class KeyPair extends Construct implements IKeyPair {
    */
   constructor(scope: Construct, id: string, props: KeyPairProps = {}) {
     super(scope, id);
-    checkProps(`KeyPair ${this.node.path}`, props, { optional: { name: "string", publicKey: "string", publicKeyFile: "string", site: "object" } });
+    checkProps(`KeyPair ${this.node.path}`, props, { optional: { name: "string", publicKey: "string", publicKeyFile: "non-empty string", site: "object" } });
     const generate = (props as { [GENERATE]?: boolean })[GENERATE] === true;
     const name = props.name ?? defaultName(this.node.path);
     if (!Token.isUnresolved(name) && !NOVA_NAME.test(name)) {

@@ -117,7 +117,7 @@ export abstract class MachineImage {
    * --property image_list=egi_vm_images --sort created_at:desc`, first row.
    */
   public static fromRegistry(query: RegistryImageQuery): MachineImage {
-    checkProps("MachineImage.fromRegistry", query, { required: { osDistro: "string" }, optional: { osVersion: "string", imageList: "string", architecture: "string" } });
+    checkProps("MachineImage.fromRegistry", query, { required: { osDistro: "string" }, optional: { osVersion: "non-empty string", imageList: "non-empty string", architecture: "non-empty string" } });
     if (!query.osDistro?.trim()) throw new Error("MachineImage.fromRegistry: osDistro is required, e.g. ubuntu or alma");
     const properties: Record<string, string> = { os_distro: query.osDistro, image_list: query.imageList ?? "egi_vm_images" };
     if (query.osVersion) properties.os_version = query.osVersion;

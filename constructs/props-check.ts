@@ -61,11 +61,15 @@ export function checkProps(what: string, props: unknown, shape: PropsShape): voi
   const missing = requiredNames.filter((name) => given[name] === undefined || given[name] === null);
   if (missing.length === 1) throw new Error(`${what}: required prop ${missing[0]} is missing (${kindPhrase(required[missing[0]])})`);
   if (missing.length > 1) throw new Error(`${what}: required props ${missing.join(", ")} are missing`);
-  for (const [name, kind] of Object.entries(required)) checkKind(what, `prop ${name}`, given[name], kind);
+  for (const [name, kind] of Object.entries(required)) {
+    if (kind === "non-empty string" && isBlank(given[name])) throw new Error(`${what}: prop ${name} is empty`);
+    checkKind(what, `prop ${name}`, given[name], kind);
+  }
   for (const [name, kind] of Object.entries(optional)) {
     const value = given[name];
     if (value === undefined) continue;
     if (value === null) throw new Error(`${what}: prop ${name} is null; leave it out or give ${kindPhrase(kind)}`);
+    if (kind === "non-empty string" && isBlank(value)) throw new Error(`${what}: prop ${name} is empty; leave it out or give a value`);
     checkKind(what, `prop ${name}`, value, kind);
   }
 }
@@ -79,6 +83,10 @@ export function checkProps(what: string, props: unknown, shape: PropsShape): voi
 export function checkArg(what: string, name: string, value: unknown, kind: PropKind): void {
   if (value === undefined || value === null) throw new Error(`${what}: argument ${name} must be ${kindPhrase(kind)}, got ${kindOf(value)}`);
   checkKind(what, `argument ${name}`, value, kind);
+}
+
+function isBlank(value: unknown): boolean {
+  return typeof value === "string" && value.trim() === "";
 }
 
 function checkKind(what: string, label: string, value: unknown, kind: PropKind): void {

@@ -93,7 +93,7 @@ const VM_PROPS: PropsShape = {
     keyPair: "object",
     userData: "object",
     floatingIpPool: "string",
-    availabilityZone: "string",
+    availabilityZone: "non-empty string",
     metadata: "object",
   },
 };

@@ -62,7 +62,7 @@ export interface AttachOptions {
  */
 export const NEW_VOLUME_PROPS: PropsShape = {
   required: { sizeGb: "number" },
-  optional: { name: "string", description: "string", volumeType: "string", availabilityZone: "string" },
+  optional: { name: "string", description: "string", volumeType: "non-empty string", availabilityZone: "non-empty string" },
 };
 const VOLUME_PROPS: PropsShape = { ...NEW_VOLUME_PROPS, optional: { ...NEW_VOLUME_PROPS.optional, site: "object" } };
 

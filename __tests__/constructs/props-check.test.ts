@@ -2,7 +2,7 @@ import { checkArg, checkProps, type PropsShape } from "../../constructs/props-ch
 
 const SHAPE: PropsShape = {
   required: { flavor: "object", name: "non-empty string" },
-  optional: { password: "string", sizeGb: "number", tags: "list", site: "any" },
+  optional: { password: "string", sizeGb: "number", tags: "list", site: "any", region: "non-empty string" },
 };
 
 /** The one-line error `fn` throws. */
@@ -25,8 +25,9 @@ describe("checkProps", () => {
     ["two required props missing", {}, "Thing a/b: required props flavor, name are missing"],
     ["a misspelled prop", { flavour: {}, name: "vm" }, "Thing a/b: unknown prop flavour; did you mean flavor?"],
     ["a prop in another case", { flavor: {}, Name: "vm" }, "Thing a/b: unknown prop Name; did you mean name?"],
-    ["an unknown prop like none", { flavor: {}, name: "vm", colour: "red" }, "Thing a/b: unknown prop colour; known props: flavor, name, password, sizeGb, tags, site"],
-    ["a blank name", { flavor: {}, name: "  " }, "Thing a/b: prop name must be a non-empty string, got an empty string"],
+    ["an unknown prop like none", { flavor: {}, name: "vm", colour: "red" }, "Thing a/b: unknown prop colour; known props: flavor, name, password, sizeGb, tags, site, region"],
+    ["a blank name", { flavor: {}, name: "  " }, "Thing a/b: prop name is empty"],
+    ["an empty optional prop", { flavor: {}, name: "vm", region: "" }, "Thing a/b: prop region is empty; leave it out or give a value"],
     ["a number for a string", { flavor: {}, name: 42 }, "Thing a/b: prop name must be a non-empty string, got a number"],
     ["a string for an object", { flavor: "m1.small", name: "vm" }, "Thing a/b: prop flavor must be an object, got a string"],
     ["a list for an object", { flavor: [], name: "vm" }, "Thing a/b: prop flavor must be an object, got a list"],

@@ -99,7 +99,23 @@ const MISSPELLED: Case[] = [
   ["WriteFiles.fromLocalFile", "unknown prop compressed; did you mean compress?", () => WriteFiles.fromLocalFile(__filename, "/a", js({ compressed: true }))],
 ];
 
+/** An optional prop given as "": left out by mistake (an unset variable), or silently ignored (`osVersion: ""` matched any version). */
+const EMPTY: Case[] = [
+  ["EgiSite s/site", "region", () => new EgiSite(stack(), "site", { region: "" })],
+  ["EgiSite s/site", "alias", () => new EgiSite(stack(), "site", { alias: "" })],
+  ["EgiSite.fromSiteName s/site", "caFile", () => EgiSite.fromSiteName(stack(), "site", { site: "S", vo: "V", caFile: "" })],
+  ["VirtualMachine s/vm", "availabilityZone", () => new VirtualMachine(stack(), "vm", { ...fixed(), availabilityZone: " " })],
+  ["Volume s/data", "volumeType", () => new Volume(stack(), "data", { sizeGb: 1, volumeType: "" })],
+  ["KeyPair s/key", "publicKeyFile", () => new KeyPair(stack(), "key", { publicKeyFile: "" })],
+  ["MachineImage.fromRegistry", "osVersion", () => MachineImage.fromRegistry({ osDistro: "ubuntu", osVersion: "" })],
+  ["WriteFiles.fromLocalFile", "owner", () => WriteFiles.fromLocalFile(__filename, "/a", { owner: "" })],
+];
+
 describe("every public construct and factory, called from JavaScript", () => {
+  test.each(EMPTY)("GIVEN %s with %s empty WHEN called THEN refused, naming the prop", (caller, prop, call) => {
+    expect(errorOf(call)).toBe(`${caller}: prop ${prop} is empty; leave it out or give a value`);
+  });
+
   test.each(MISSING)("GIVEN %s without %s WHEN called THEN one line names both", (caller, missing, call) => {
     const message = errorOf(call);
     expect(message.startsWith(`${caller}: `) || message.startsWith(`${caller} `)).toBe(true);
@@ -117,7 +133,7 @@ describe("every public construct and factory, called from JavaScript", () => {
   });
 
   test("GIVEN every exported class WHEN listed THEN each of its static factories and each construct is in the tables above", () => {
-    const covered = new Set([...MISSING, ...MISSPELLED].map(([caller]) => caller.split(/[ :]/)[0]));
+    const covered = new Set([...MISSING, ...MISSPELLED, ...EMPTY].map(([caller]) => caller.split(/[ :]/)[0]));
     // Not factories of props: the stack's site (a scope), a type guard; SecurityGroup and TeamState have their own tables.
     const exempt = new Set(["EgiSite.of", "EgiSite.tryOf", "EgiSite.isEgiSite", "ContextFile.FILE_NAME", "ContextFile.PLACEHOLDER_ID"]);
     const others = new Set(["SecurityGroup", "TeamState"]);
