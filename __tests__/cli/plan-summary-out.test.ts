@@ -2,7 +2,8 @@
  * `egi-cdktf plan-summary --out FILE` through main(argv, io): a FILE that could not be written (a
  * folder, a missing folder, a parent that is a file, a name too long) is refused before the app is
  * synthesized or terraform runs, exit 2, one line naming --out, nothing written; and should the
- * write fail all the same at the end, the summary goes to stdout rather than being lost.
+ * write fail all the same at the end, the summary goes to stdout rather than being lost. A malformed
+ * CDKTF_CONTEXT_JSON is refused as early.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -85,6 +86,22 @@ describe("--out checked before synth and terraform", () => {
     expect(r.status).toBe(1);
     expect(ran()).toEqual(["synth-ran", "terraform-ran"]);
   });
+});
+
+test.each`
+  value                  | mentions
+  ${"{not json"}         | ${["CDKTF_CONTEXT_JSON is not valid JSON", `'{"key":"value"}'`]}
+  ${'["a"]'}             | ${["CDKTF_CONTEXT_JSON must be a JSON object", "not an array"]}
+  ${"42"}                | ${["CDKTF_CONTEXT_JSON must be a JSON object", "not a number"]}
+`("GIVEN CDKTF_CONTEXT_JSON=$value WHEN plan-summary runs THEN exit 2, one line naming it (not its text), before terraform or synth", async ({ value, mentions }) => {
+  const { dir, fakeTerraform, ran } = project();
+
+  const r = await run([], dir, { ...baseEnv(), TERRAFORM_BINARY_NAME: fakeTerraform, CDKTF_CONTEXT_JSON: value });
+
+  expect({ status: r.status, stdout: r.stdout, ran: ran() }).toEqual({ status: 2, stdout: "", ran: [] });
+  expect(r.stderr).toMatch(/^egi-cdktf: [^\n]+\n$/);
+  for (const m of mentions) expect(r.stderr).toContain(m);
+  expect(r.stderr).not.toContain(value === "42" ? "42" : value);
 });
 
 test("GIVEN --out whose write fails after the plans (the disk filled) WHEN plan-summary ends THEN exit 1, one line naming --out, and the summary on stdout", async () => {

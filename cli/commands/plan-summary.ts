@@ -4,6 +4,7 @@ import { checkOutputFile, checkTempFolder } from "../path-checks";
 import { runPlanSummary } from "../plan-summary/plan-summary";
 import { redact } from "../plan-summary/report";
 import { renderMarkdown } from "../plan-summary/render-markdown";
+import { contextFromEnv } from "../plan-summary/synth";
 
 /** Synth, plan every stack, and summarize the changes and the quota they need, for a pull request comment. */
 export const planSummaryCommand: Command = {
@@ -39,6 +40,7 @@ ${SETTINGS_HELP}`,
     // Setting flags reach the app (its hook) and terraform as the variables they stand for.
     const env: Record<string, string | undefined> = { ...io.env };
     for (const [flag, variable] of Object.entries(SETTING_FLAGS)) if (typeof values[flag] === "string") env[variable] = values[flag] as string;
+    contextFromEnv(env); // a malformed CDKTF_CONTEXT_JSON is refused now, not once terraform has started
 
     const secrets = new Set<string>();
     const { report } = await runPlanSummary({

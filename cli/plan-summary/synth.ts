@@ -13,6 +13,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { UsageError } from "../command";
 
 export interface CdktfProject {
   readonly dir: string;
@@ -51,6 +52,25 @@ export function readProject(dir: string): CdktfProject {
   return { dir, app: config.app, outdir: path.resolve(dir, output), context };
 }
 
+/**
+ * CDKTF_CONTEXT_JSON, the context cdktf-cli adds to cdktf.json's: a JSON object, else a usage error
+ * naming it (without its text, which could hold anything).
+ */
+export function contextFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const raw = env.CDKTF_CONTEXT_JSON;
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new UsageError(`CDKTF_CONTEXT_JSON is not valid JSON; set it to an object such as '{"key":"value"}', or unset it`);
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new UsageError(`CDKTF_CONTEXT_JSON must be a JSON object such as '{"key":"value"}', not ${Array.isArray(parsed) ? "an array" : parsed === null ? "null" : `a ${typeof parsed}`}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
 /** The environment cdktf-cli runs the app with. */
 export function appEnv(project: CdktfProject, env: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
@@ -58,7 +78,7 @@ export function appEnv(project: CdktfProject, env: Readonly<Record<string, strin
   if (!out.NODE_OPTIONS) out.NODE_OPTIONS = "--max-old-space-size=4096";
   out.CDKTF_OUTDIR = project.outdir;
   out.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "true";
-  out.CDKTF_CONTEXT_JSON = JSON.stringify({ ...project.context, ...(env.CDKTF_CONTEXT_JSON ? JSON.parse(env.CDKTF_CONTEXT_JSON) : {}), cdktfRelativeModules: [] });
+  out.CDKTF_CONTEXT_JSON = JSON.stringify({ ...project.context, ...contextFromEnv(env), cdktfRelativeModules: [] });
   out.SYNTH_HCL_OUTPUT = "false";
   return out;
 }
