@@ -14,13 +14,13 @@ const SITE_PROPS = {
   optional: {
     authUrl: "string",
     projectId: "string",
-    region: "string",
-    caFile: "string",
-    alias: "string",
-    protocol: "string",
-    vo: "string",
-    defaultNetwork: "string",
-    floatingIpPool: "string",
+    region: "non-empty string",
+    caFile: "non-empty string",
+    alias: "non-empty string",
+    protocol: "non-empty string",
+    vo: "non-empty string",
+    defaultNetwork: "non-empty string",
+    floatingIpPool: "non-empty string",
   },
 } as const;
 
@@ -143,7 +143,7 @@ export class EgiSite extends Construct {
   public static fromSiteName(scope: Construct, id: string, props: EgiSiteFromNameProps): EgiSite {
     checkProps(`EgiSite.fromSiteName ${childPath(scope, id)}`, props, {
       required: { site: "non-empty string", vo: "non-empty string" },
-      optional: { endpoint: "non-empty string", alias: "string", caFile: "string" },
+      optional: { endpoint: "non-empty string", alias: "non-empty string", caFile: "non-empty string" },
     });
     let found;
     try {
