@@ -185,6 +185,10 @@ export function parseFlags(argv: string[], extra: ExtraOptions = {}, allowPositi
       throw parseArgsError(err as Error, usage);
     }
   })();
+  // An empty setting would read as "not set" and the error name the env var, not the flag typed.
+  for (const flag of [...Object.keys(SETTING_FLAGS), ...Object.keys(SITE_FLAGS)]) {
+    if (typeof values[flag] === "string" && !(values[flag] as string).trim()) throw new UsageError(`--${flag} is empty: ${flagForm(flag, usage)}, or leave the flag out`);
+  }
   // Checked here, not by parseArgs, whose message would repeat the argument: it may be a pasted token.
   if (!allowPositionals && positionals.length > 0) throw new UsageError(`unexpected argument ${showArg(positionals[0])}`);
   const overrides: Record<string, string | undefined> = {};

@@ -99,6 +99,10 @@ describe("a boolean flag given a value, an unknown flag, a stray argument", () =
     ${"exec without a command"}      | ${["exec"]}                                  | ${["exec needs a command after --"]}
     ${"init --auth-url"}             | ${["init", "--auth-url", "https://k"]}       | ${["--auth-url does not apply to init"]}
     ${"init a b"}                    | ${["init", "a", "b"]}                        | ${["init takes one DIR"]}
+    ${"token --project-id ''"}       | ${["token", "--project-id", ""]}             | ${["--project-id is empty: --project-id ID, or leave the flag out"]}
+    ${"env --site ''"}               | ${["env", "--site", " "]}                    | ${["--site is empty: --site NAME"]}
+    ${"exec -- ''"}                  | ${["exec", "--", ""]}                        | ${["exec needs a command after --"]}
+    ${"inventory ''"}                | ${["inventory", ""]}                         | ${["STACK is empty"]}
     ${"an unknown token-like flag"}  | ${["token", "--eyJhbGciOiJub25lIn0eyJzdWIi"]} | ${["Unknown option (", "not shown"]}
   `("GIVEN $given WHEN it runs THEN exit 2 and one line naming it", async ({ args, mentions }) => {
     expectUsageError(await run(args), mentions);

@@ -44,7 +44,7 @@ ${SETTINGS_HELP}`,
     const { own, command, misplaced } = splitArgs(argv);
     const { overrides, site } = parseFlags(own, SITE_FLAGS, false, execCommand.usage);
     if (misplaced) throw new UsageError(`put -- before the command: ${suggestion(own, command)}`);
-    if (command.length === 0) throw new UsageError("exec needs a command after --, e.g. egi-cdktf exec -- openstack server list");
+    if (command.length === 0 || !command[0].trim()) throw new UsageError("exec needs a command after --, e.g. egi-cdktf exec -- openstack server list");
 
     const { settings, siteVo } = await commandSettings(site, overrides, io.env);
     const env: Record<string, string | undefined> = { ...io.env, ...clientVariables(await scopedToken(settings), settings, siteVo?.site.region) };

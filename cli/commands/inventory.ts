@@ -55,6 +55,7 @@ usage errors.`,
     );
     if (positionals.length === 0) throw new UsageError("name the stack: egi-cdktf inventory STACK (a folder in cdktf.out/stacks)");
     if (positionals.length > 1) throw new UsageError(`unexpected argument ${showArg(positionals[1])}: inventory takes one STACK`);
+    if (!positionals[0].trim()) throw new UsageError("STACK is empty; name the stack: egi-cdktf inventory STACK (a folder in cdktf.out/stacks)");
 
     const user = values.user as string | undefined;
     if (user !== undefined && !USER_NAME.test(user)) {
