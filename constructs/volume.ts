@@ -52,11 +52,6 @@ export interface AttachOptions {
 }
 
 /**
- * A Cinder block storage volume, empty, to attach to a server with `attachTo`.
- *
- * Equivalent to `openstack volume create --size SIZE NAME`.
- */
-/**
  * What `NewVolumeProps` holds, checked at run time for JavaScript and jsii callers.
  * @internal
  */
@@ -66,6 +61,11 @@ export const NEW_VOLUME_PROPS: PropsShape = {
 };
 const VOLUME_PROPS: PropsShape = { ...NEW_VOLUME_PROPS, optional: { ...NEW_VOLUME_PROPS.optional, site: "object" } };
 
+/**
+ * A Cinder block storage volume, empty, to attach to a server with `attachTo`.
+ *
+ * Equivalent to `openstack volume create --size SIZE NAME`.
+ */
 export class Volume extends Construct {
   /** The volume's id. */
   public readonly volumeId: string;
