@@ -15,8 +15,16 @@
 #              service account), OS_AUTH_URL (the site's Keystone), OS_PROJECT_ID
 #   secrets:   CHECKIN_CLIENT_SECRET (the service account's secret), PG_CONN_STR (the team state:
 #              postgres://user:password@host/db?sslmode=require)
+#   optional variable: EGI_CDKTF_AUTH=application-credential, for deploys longer than a token lives
+#              (30 min at least, EGI_TOKEN_MIN_VALIDITY); the site must allow application credentials
 # The Check-in secret reaches only egi-cdktf, which trades it for a Keystone token that terraform
 # reads from a linked clouds.yaml: no secret is written to the plan, the state or the comment.
+#
+# With EGI_CDKTF_AUTH=application-credential each job makes a Keystone application credential (the
+# runner starts with an empty token cache), and its last step ends it, even when the deploy failed
+# or the run was cancelled: `egi-cdktf end-app-credentials`, equivalent to
+# `openstack application credential delete`. Should that step never run (the runner is lost), the
+# credential expires by itself after EGI_APP_CREDENTIAL_TTL, the jobs' timeout.
 name: infrastructure
 
 on:
@@ -46,11 +54,15 @@ env:
   TF_CLI_ARGS_apply: -lock-timeout=10m
   TF_CLI_ARGS_plan: -lock-timeout=10m
   CHECKPOINT_DISABLE: "1"
+  EGI_CDKTF_AUTH: ${{ vars.EGI_CDKTF_AUTH || 'token' }}
+  # seconds; keep it at least the jobs' timeout-minutes
+  EGI_APP_CREDENTIAL_TTL: "7200"
 
 jobs:
   plan:
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
+    timeout-minutes: 120
     steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
@@ -59,7 +71,8 @@ jobs:
       - uses: hashicorp/setup-terraform@v3
         with:
           terraform_wrapper: false
-      - run: npm ci
+      - id: install
+        run: npm ci
       - name: every stack keeps its state in PostgreSQL (a runner keeps no files between runs)
         run: |
           npx {{framework}} synth
@@ -73,11 +86,15 @@ jobs:
         env:
           GH_TOKEN: ${{ github.token }}
           PR: ${{ github.event.pull_request.number }}
+      # Always (failure, cancel), once the install worked; --no: never a package of that name from the registry.
+      - if: always() && steps.install.outcome == 'success'
+        run: npx --no egi-cdktf end-app-credentials
 
   deploy:
     if: github.event_name == 'push' && github.ref == 'refs/heads/main'
     runs-on: ubuntu-latest
     environment: production
+    timeout-minutes: 120
     steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
@@ -86,7 +103,8 @@ jobs:
       - uses: hashicorp/setup-terraform@v3
         with:
           terraform_wrapper: false
-      - run: npm ci
+      - id: install
+        run: npm ci
       - name: every stack keeps its state in PostgreSQL (a runner keeps no files between runs)
         run: |
           npx {{framework}} synth
@@ -95,3 +113,6 @@ jobs:
             exit 1
           fi
       - run: npx {{framework}} deploy '*' --auto-approve
+      # Always (failure, cancel), once the install worked; --no: never a package of that name from the registry.
+      - if: always() && steps.install.outcome == 'success'
+        run: npx --no egi-cdktf end-app-credentials
