@@ -86,13 +86,14 @@ describe("the package name from DIR's name", () => {
     expect(r.stdout).toMatch(/^Created my-tools in /);
   });
 
-  test("GIVEN a scoped --name WHEN init runs THEN the package is scoped and the stack is named without the scope", async () => {
-    const dir = path.join(tempDir("egi-init-name-"), "web");
+  test("GIVEN a scoped --name WHEN init runs THEN exit 2: a private app needs no scope, and its name also names files and the server; the name without it is suggested", async () => {
+    const parent = tempDir("egi-init-name-");
 
-    expect((await run(["init", dir, "--name", "@egi-demo/web-vm"])).status).toBe(0);
+    const line = usageLine(await run(["init", path.join(parent, "web"), "--name", "@egi-demo/web-vm"]));
 
-    expect(packageName(dir)).toBe("@egi-demo/web-vm");
-    expect(fs.readFileSync(path.join(dir, "main.ts"), "utf8")).toMatch(/\(app, "web-vm"\)/);
+    expect(line).toContain('--name "@egi-demo/web-vm": init makes a private app, which needs no npm scope');
+    expect(line).toContain("e.g. --name web-vm ");
+    expect(fs.readdirSync(parent)).toEqual([]);
   });
 });
 
@@ -107,7 +108,6 @@ describe("--name checked as npm checks it", () => {
     ${"fs"}               | ${"fs is a Node.js core module"}     | ${"fs-app"}
     ${"x".repeat(215)}    | ${"it is 215 characters"}            | ${"x".repeat(214)}
     ${" app"}             | ${"leading or trailing spaces"}      | ${"app"}
-    ${"@scope/.app"}      | ${"after the scope starts with a period"} | ${"scope-app"}
   `("GIVEN --name $name WHEN init runs THEN exit 2, one line naming --name, why, and a valid name, nothing written", async ({ name, problem, suggestion }) => {
     const parent = tempDir("egi-init-name-");
 

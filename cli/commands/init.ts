@@ -94,6 +94,9 @@ const shownFolder = (folder: string): string => JSON.stringify(folder.length > 4
  */
 export function appName(folder: string, given?: string): string {
   const name = given ?? nameFromFolder(folder);
+  // The app is private (never published), and the name also names files and the server: no scope.
+  const scoped = /^@[^/]*\/(.*)$/.exec(name);
+  if (scoped) throw new UsageError(`--name ${shownFolder(name)}: init makes a private app, which needs no npm scope (the name also names its stack and server); e.g. --name ${suggestNpmName(scoped[1])}`);
   const problems = npmNameProblems(name);
   if (problems.length === 0) return name;
   const suggestion = `--name ${suggestNpmName(name)}`;
@@ -125,7 +128,7 @@ function listFiles(dir: string, prefix = ""): string[] {
 function appFiles(ours: OurPackage, framework: AppFramework, name: string): Record<string, string> {
   const vars: Record<string, string> = {
     name,
-    stack: name.replace(/^@[^/]+\//, ""),
+    stack: name,
     version: ours.version,
     projectId: randomUUID(),
     framework: framework.name,
