@@ -1,6 +1,6 @@
 /**
  * `egi-cdktf init [DIR]` through main(argv, io), no network: the files of a new app, pinned to this
- * package's version and its cdktf, the refusal of a folder in use (one line, exit 1, nothing
+ * package's version and its cdktf, the refusal of a folder in use (one line, exit 2, nothing
  * touched), usage errors (exit 2), and no half-written app when a write fails.
  * (The app itself installs, builds, tests and synthesizes in __tests__/package/consumer.test.ts.)
  */
@@ -211,13 +211,13 @@ describe("egi-cdktf init into an existing folder", () => {
     ${"a file of the user's"}                  | ${["notes.txt"]}
     ${"a .gitignore init would overwrite"}     | ${[".gitignore"]}
     ${"a package.json and a LICENSE"}          | ${["LICENSE", "package.json"]}
-  `("GIVEN a folder with $given WHEN init runs THEN exit 1, one line naming the folder and what is in the way, and nothing is written", async ({ entries }) => {
+  `("GIVEN a folder with $given WHEN init runs THEN exit 2, one line naming the folder and what is in the way, and nothing is written", async ({ entries }) => {
     const parent = parentDir();
     const dir = path.join(parent, "app");
     fs.mkdirSync(dir);
     for (const e of entries) fs.writeFileSync(path.join(dir, e), `mine: ${e}\n`);
 
-    const line = expectOneErrorLine(await run(["init", dir]), 1);
+    const line = expectOneErrorLine(await run(["init", dir]), 2);
 
     expect(line).toContain(`${dir} is not empty`);
     for (const e of entries.filter((x: string) => x !== "LICENSE")) expect(line).toContain(e);
@@ -226,17 +226,17 @@ describe("egi-cdktf init into an existing folder", () => {
     expect(fs.readdirSync(parent)).toEqual(["app"]);
   });
 
-  test("GIVEN DIR is a file WHEN init runs THEN exit 1 with one line, the file unchanged", async () => {
+  test("GIVEN DIR is a file WHEN init runs THEN exit 2 with one line, the file unchanged", async () => {
     const file = path.join(parentDir(), "app");
     fs.writeFileSync(file, "x");
-    const line = expectOneErrorLine(await run(["init", file]), 1);
+    const line = expectOneErrorLine(await run(["init", file]), 2);
     expect(line).toContain(`${file} exists and is not a folder`);
     expect(fs.readFileSync(file, "utf8")).toBe("x");
   });
 
-  test("GIVEN DIR's parent folder does not exist WHEN init runs THEN exit 1 with one line, and no folder is created", async () => {
+  test("GIVEN DIR's parent folder does not exist WHEN init runs THEN exit 2 with one line, and no folder is created", async () => {
     const parent = parentDir();
-    const line = expectOneErrorLine(await run(["init", path.join(parent, "missing", "app")]), 1);
+    const line = expectOneErrorLine(await run(["init", path.join(parent, "missing", "app")]), 2);
     expect(line).toContain(`${path.join(parent, "missing")} does not exist`);
     expect(fs.readdirSync(parent)).toEqual([]);
   });
