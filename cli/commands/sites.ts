@@ -91,7 +91,7 @@ function merge(sites: readonly SiteEntry[]): SiteEntry[] {
 function sharedVos(sites: readonly SiteEntry[]): string[] {
   const lines: string[] = [];
   for (const name of [...new Set(sites.map((s) => s.name))].sort((a, b) => a.localeCompare(b))) {
-    const entries = sites.filter((s) => s.name === name);
+    const entries = sites.filter((s) => s.name === name).sort((a, b) => a.endpoint.localeCompare(b.endpoint));
     if (entries.length < 2) continue;
     const vos = [...new Set(entries.flatMap((e) => e.vos.map((v) => v.name)))].filter((vo) => entries.filter((e) => e.vos.some((v) => v.name === vo)).length > 1);
     if (vos.length === 0) continue;
