@@ -9,6 +9,9 @@
  * prebuilt), `gh pr comment` (needs GitHub). One flag is added: `--skip-provider-lock` on
  * `cdktf deploy`, because this machine's provider comes from an offline mirror, and without a lock
  * file cdktf asks the registry for other platforms' hashes.
+ *
+ * In token mode (the recipe's default) each job's last step, `egi-cdktf end-app-credentials`, has
+ * nothing to end; app-credential-cleanup.site.test.ts runs the same job in application-credential mode.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -48,7 +51,7 @@ const outputs: Record<string, string> = {};
 function runLine(job: string, line: string): { status: number | null; output: string } {
   const offline = line.startsWith("npx cdktf deploy") ? `${line} --skip-provider-lock` : line;
   const tf = terraformEnv();
-  const r = spawnSync("bash", ["-c", `set -eo pipefail\nnpx() { "$@"; }\n${offline}`], {
+  const r = spawnSync("bash", ["-c", `set -eo pipefail\nnpx() { if [ "$1" = --no ]; then shift; fi; "$@"; }\n${offline}`], {
     cwd: dir,
     env: { ...env, TF_CLI_CONFIG_FILE: tf.TF_CLI_CONFIG_FILE!, PATH: [path.join(REPO, "bin"), path.join(REPO, "node_modules", ".bin"), tf.PATH].join(path.delimiter) },
     encoding: "utf8",
@@ -78,14 +81,15 @@ afterAll(async () => {
 
 describe("the GitHub Actions recipe, job after job", () => {
   test("GIVEN the pull-request job WHEN its commands run in order THEN plan-summary writes the comment: the stack's 2 servers to add and the quota table", () => {
-    expect(runJob("plan")).toEqual(["npx egi-cdktf plan-summary --out plan-summary.md"]);
+    expect(runJob("plan")).toEqual(["npx egi-cdktf plan-summary --out plan-summary.md", "npx --no egi-cdktf end-app-credentials"]);
+    expect(outputs["plan: npx --no egi-cdktf end-app-credentials"]).toMatch(/^no application credential to end: /);
     const summary = fs.readFileSync(path.join(dir, "plan-summary.md"), "utf8");
     expect(summary).toMatch(/2 × openstack_compute_instance_v2/);
     expect(summary).toMatch(/\| instances \| 2 \| \d+ \| \d+ \| \d+ \| ok \|/);
   });
 
   test("GIVEN the merged PR WHEN the main-branch job's commands run in order THEN the stack is deployed with its state in PostgreSQL", async () => {
-    expect(runJob("deploy")).toEqual(["npx cdktf deploy '*' --auto-approve"]);
+    expect(runJob("deploy")).toEqual(["npx cdktf deploy '*' --auto-approve", "npx --no egi-cdktf end-app-credentials"]);
     const admin = await adminToken();
     for (const id of ["vm1", "vm2"]) expect((await serversNamed(admin, site, `${STACK}-${id}`)).map((s) => s.status)).toEqual(["ACTIVE"]);
     expect(fs.existsSync(path.join(dir, `terraform.${STACK}.tfstate`))).toBe(false); // the state is in PostgreSQL

@@ -7,6 +7,8 @@
  * - token mode refuses a token shorter than EGI_TOKEN_MIN_VALIDITY before anything is created;
  * - with the check lowered, the deploy fails at server B with a 401, and a rerun converges;
  * - application-credential mode deploys in one run: the provider re-authenticates by itself.
+ * Whatever fails, afterAll leaves no server and no application credential of this file alive: the
+ * hook's are ended as a CI job ends them (`egi-cdktf end-app-credentials`), the test's own deleted.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -44,11 +46,36 @@ async function project(name: string, extra: Record<string, string>): Promise<{ d
 }
 
 const destroyLater: Array<{ dir: string; env: Record<string, string>; name: string }> = [];
+/** Application credentials this file made itself, not through the hook. */
+const madeHere: Array<{ userId: string; id: string }> = [];
+
+/** The hook's credentials in a project's token cache: each entry and those it replaced. */
+function hookCredentials(env: Record<string, string>): Array<{ userId: string; id: string }> {
+  return filesBelow(path.join(env.XDG_CACHE_HOME, "egi-cdktf", "appcred")).flatMap((f) => {
+    const c = JSON.parse(fs.readFileSync(f, "utf8")) as { userId: string; id: string; replaced?: Array<{ id: string }> };
+    return [c, ...(c.replaced ?? [])].map(({ id }) => ({ userId: c.userId, id }));
+  });
+}
+
 afterAll(async () => {
   // Whatever failed above: leave no server on the site (a fresh token per destroy; destroy is quick).
   for (const p of destroyLater) runCdktf(p.dir, ["destroy", p.name, ...FLAGS], { ...p.env, EGI_TOKEN_MIN_VALIDITY: "20" }, 300_000);
   const left = (await Promise.all(destroyLater.map((p) => servers(p.name)))).flat();
+  // ... and no application credential: the hook's ended after the destroy (which may use them), the test's own deleted.
+  const made = [...madeHere, ...destroyLater.flatMap((p) => hookCredentials(p.env))];
+  const ends = destroyLater.filter((p) => p.env.EGI_CDKTF_AUTH === "application-credential").map((p) => cli(["end-app-credentials"], p.env));
+  const admin = await adminToken();
+  const credential = (c: { userId: string; id: string }) => `${identity.keystone.authUrl}/users/${c.userId}/application_credentials/${c.id}`;
+  for (const c of madeHere) await (await fetch(credential(c), { method: "DELETE", headers: { "X-Auth-Token": admin } })).body?.cancel();
+  const alive: string[] = [];
+  for (const c of made) {
+    const res = await fetch(credential(c), { headers: { "X-Auth-Token": admin } });
+    await res.body?.cancel();
+    if (res.status !== 404) alive.push(`${c.id}: HTTP ${res.status}`);
+  }
   expect(left).toEqual([]);
+  expect(ends.map((r) => [r.status, r.stderr])).toEqual(ends.map(() => [0, ""]));
+  expect(alive).toEqual([]);
 }, 600_000);
 
 describe("token mode on a site whose tokens live 60 s", () => {
@@ -137,6 +164,7 @@ describe("application-credential mode on a site whose tokens live 60 s", () => {
       body: JSON.stringify({ application_credential: { name: "egi-cdktf-expiring-test", expires_at: new Date(Date.now() + 3000).toISOString(), roles: [{ name: "member" }] } }),
     });
     expect(made.status).toBe(201);
+    madeHere.push({ userId, id: ((await made.json()) as { application_credential: { id: string } }).application_credential.id });
     await new Promise((resolve) => setTimeout(resolve, 4000));
     const before = await names();
     expect(before).toContain("egi-cdktf-expiring-test");
