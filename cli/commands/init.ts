@@ -31,8 +31,9 @@ export const initCommand: Command = {
 
 Creates an app in DIR (default: the current folder), which must be new or empty (a .git folder or a
 LICENSE may be there): package.json pinned to this version of our library and its framework,
-cdktf.json, tsconfig.json, main.ts (an EgiSite, one VirtualMachine, outputs server_id and
-server_ip), main.test.ts (npm test), .gitignore, README.md and .github/workflows/deploy.yml (plan on
+cdktf.json, tsconfig.json, main.ts (an EgiSite, your SSH public key as a key pair, a security group for SSH, one
+VirtualMachine with a floating IP; outputs server_id, server_ip, floating_ip and ssh_command),
+main.test.ts (npm test), .gitignore, README.md and .github/workflows/deploy.yml (plan on
 pull requests, deploy on main). Nothing is written unless all of it is.
   --name NAME         the app's npm package name (also its stack's and server's), checked as npm
                       checks a new package's name [default: DIR's name in lower case, spaces made -]
@@ -67,7 +68,8 @@ Then:
         `  ${cd ? `cd ${quoteForShell(cd)} && ` : ""}npm install\n` +
         `  export CHECKIN_CLIENT_ID=... CHECKIN_REFRESH_TOKEN=... OS_AUTH_URL=https://<site keystone>:5000/v3 OS_PROJECT_ID=...\n` +
         `  npx ${framework.name} deploy\n` +
-        `(npx egi-cdktf projects lists the projects you may use at OS_AUTH_URL; see README.md.)\n`,
+        `(The VM gets your SSH public key: SSH_PUBLIC_KEY_FILE, else ~/.ssh/id_ed25519.pub or ~/.ssh/id_rsa.pub; its ssh_command output says how to log in.\n` +
+        ` npx egi-cdktf projects lists the projects you may use at OS_AUTH_URL; see README.md.)\n`,
     );
     return 0;
   },
