@@ -178,3 +178,16 @@ export function childPath(scope: unknown, id: string): string {
   const parent = (scope as { node?: { path?: unknown } } | undefined)?.node?.path;
   return typeof parent === "string" && parent !== "" ? `${parent}/${id}` : String(id);
 }
+
+/**
+ * Refuses a value that is not what a prop needs, told by one member: a `MachineImage` has `bind()`,
+ * an `IKeyPair` a `keyPairName`. `expected` says what to give, e.g. `a MachineImage (MachineImage.fromId, ...)`.
+ * Undefined passes (optional props; required ones are checked by `checkProps`).
+ * @throws Error (one line) naming `what`, the prop and what to give
+ * @internal
+ */
+export function checkMember(what: string, label: string, value: unknown, member: string, memberKind: "function" | "string", expected: string): void {
+  if (value === undefined) return;
+  const has = value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as Record<string, unknown>)[member] === memberKind;
+  if (!has) throw new Error(`${what}: ${label} must be ${expected}, got ${kindOf(value)}`);
+}

@@ -11,7 +11,7 @@ import type { MachineImage } from "./machine-image";
 import type { INetwork } from "./network";
 import type { ISecurityGroup } from "./security-group";
 import { lookupPrecondition, resolvedIdentity } from "./lookups/site-lookups";
-import { checkArg, checkProps, type PropsShape } from "./props-check";
+import { checkArg, checkMember, checkProps, type PropsShape } from "./props-check";
 import { claimSiteName, type SiteNameKind } from "./site-names";
 import type { UserData } from "./user-data";
 import { type AttachOptions, NEW_VOLUME_PROPS, type NewVolumeProps, Volume } from "./volume";
@@ -84,14 +84,14 @@ const SERVER_NAMES: SiteNameKind = {
 
 /** What `new VirtualMachine` takes, checked at run time for JavaScript and jsii callers. */
 const VM_PROPS: PropsShape = {
-  required: { image: "object", flavor: "object" },
+  required: { image: "any", flavor: "any" },
   optional: {
     name: "string",
     site: "object",
-    network: "object",
+    network: "any",
     securityGroups: "list",
-    keyPair: "object",
-    userData: "object",
+    keyPair: "any",
+    userData: "any",
     floatingIpPool: "string",
     availabilityZone: "non-empty string",
     metadata: "object",
@@ -108,6 +108,16 @@ export interface AttachedVolume {
 
 /** Where a key pair, group, network or volume is, for messages: its path, else its name. */
 const label = (kind: string, thing: unknown, name: string | undefined): string => `${kind} ${Construct.isConstruct(thing) ? thing.node.path : name}`;
+
+/** Refuses an image, flavor, network, group, key pair or user data that is not one (JavaScript callers). */
+function checkParts(what: string, props: VirtualMachineProps): void {
+  checkMember(what, "prop image", props.image, "bind", "function", "a MachineImage (MachineImage.fromId, .fromRegistry, .fromName, ...)");
+  checkMember(what, "prop flavor", props.flavor, "bind", "function", "a Flavor (Flavor.fromId, .fromName, .exact, .bestFit)");
+  checkMember(what, "prop network", props.network, "networkId", "string", "an INetwork (Network.fromName, Network.fromId)");
+  checkMember(what, "prop keyPair", props.keyPair, "keyPairName", "string", "an IKeyPair (new KeyPair, KeyPair.fromKeyPairName)");
+  checkMember(what, "prop userData", props.userData, "render", "function", "a UserData (UserData.forShellScript, .forCloudConfig, ...)");
+  props.securityGroups?.forEach((group, i) => checkMember(what, `prop securityGroups[${i}]`, group, "securityGroupName", "string", "an ISecurityGroup (new SecurityGroup, SecurityGroup.fromName)"));
+}
 
 /**
  * Throws when a key pair, group, network or volume is at another site than the server: another
@@ -148,6 +158,7 @@ export class VirtualMachine extends Construct {
   constructor(scope: Construct, id: string, props: VirtualMachineProps) {
     super(scope, id);
     checkProps(`VirtualMachine ${this.node.path}`, props, VM_PROPS);
+    checkParts(`VirtualMachine ${this.node.path}`, props);
     const name = props.name ?? id;
     if (!Token.isUnresolved(name) && !NAME.test(name)) {
       throw new Error(`VirtualMachine ${this.node.path}: name "${name}" must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`);
@@ -254,6 +265,7 @@ export class VirtualMachine extends Construct {
    */
   public attachVolume(volume: Volume, options: AttachOptions = {}): ComputeVolumeAttachV2 {
     checkArg(`VirtualMachine ${this.node.path}: attachVolume`, "volume", volume, "object");
+    checkMember(`VirtualMachine ${this.node.path}: attachVolume`, "argument volume", volume, "attachTo", "function", "a Volume");
     checkSameSite(this, this.site, `volume ${volume.node.path}`, volume.site);
     return volume.attachTo(this.instanceId, options);
   }

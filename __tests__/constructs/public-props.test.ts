@@ -111,7 +111,23 @@ const EMPTY: Case[] = [
   ["WriteFiles.fromLocalFile", "owner", () => WriteFiles.fromLocalFile(__filename, "/a", { owner: "" })],
 ];
 
+/** A prop given as a name or plain object where the construct needs one of the library's objects. */
+const WRONG: Array<[string, string, () => unknown]> = [
+  ["image as a name", "prop image must be a MachineImage (MachineImage.fromId, .fromRegistry, .fromName, ...), got a string", () => new VirtualMachine(stack(), "vm", js({ ...fixed(), image: "ubuntu-22.04" }))],
+  ["image as an IImage", "prop image must be a MachineImage (MachineImage.fromId, .fromRegistry, .fromName, ...), got an object", () => new VirtualMachine(stack(), "vm", js({ ...fixed(), image: { imageId: "i" } }))],
+  ["flavor as a name", "prop flavor must be a Flavor (Flavor.fromId, .fromName, .exact, .bestFit), got a string", () => new VirtualMachine(stack(), "vm", js({ ...fixed(), flavor: "m1.small" }))],
+  ["network as a name", "prop network must be an INetwork (Network.fromName, Network.fromId), got a string", () => new VirtualMachine(stack(), "vm", js({ ...fixed(), network: "private" }))],
+  ["keyPair as a name", "prop keyPair must be an IKeyPair (new KeyPair, KeyPair.fromKeyPairName), got a string", () => new VirtualMachine(stack(), "vm", js({ ...fixed(), keyPair: "me" }))],
+  ["securityGroups as names", "prop securityGroups[0] must be an ISecurityGroup (new SecurityGroup, SecurityGroup.fromName), got a string", () => new VirtualMachine(stack(), "vm", js({ ...fixed(), securityGroups: ["default"] }))],
+  ["userData as text", "prop userData must be a UserData (UserData.forShellScript, .forCloudConfig, ...), got a string", () => new VirtualMachine(stack(), "vm", js({ ...fixed(), userData: "#!/bin/sh\necho hi" }))],
+  ["attachVolume of a plain object", "attachVolume: argument volume must be a Volume, got an object", () => vm().attachVolume(js({ volumeId: "v" }))],
+];
+
 describe("every public construct and factory, called from JavaScript", () => {
+  test.each(WRONG)("GIVEN a VirtualMachine with %s WHEN constructed THEN refused, naming the prop and what to give", (_what, expected, call) => {
+    expect(errorOf(call)).toBe(`VirtualMachine s/vm: ${expected}`);
+  });
+
   test.each(EMPTY)("GIVEN %s with %s empty WHEN called THEN refused, naming the prop", (caller, prop, call) => {
     expect(errorOf(call)).toBe(`${caller}: prop ${prop} is empty; leave it out or give a value`);
   });
