@@ -11,5 +11,7 @@ module.exports = {
   testMatch: ["**/*.site.test.ts"],
   testPathIgnorePatterns: ["/node_modules/"],
   maxWorkers: 1,
+  // the temp root goes, then no application credential of the site's users may still be valid
+  globalTeardown: "<rootDir>/__tests__/support/site-teardown.js",
   testTimeout: 120_000,
 };

@@ -56,10 +56,12 @@ export const SITE_HELP = `Site by name (instead of OS_AUTH_URL and OS_PROJECT_ID
   --site NAME              EGI_SITE: GOCDB name, e.g. IFCA-LCG2 (\`egi-cdktf sites\` lists them)
   --vo NAME                EGI_VO: the VO, e.g. vo.access.egi.eu; its project at the site is the
                            list's auth.project_id, else the one of yours named like the VO
+  --endpoint URL|HOST      EGI_SITE_ENDPOINT: when two endpoints of the site serve the VO (as
+                           fedcloud.srce.hr's serve ops), the one to use (\`egi-cdktf sites --vo VO\`)
   EGI_SITES_FILE           the pinned list [default ./egi-cdktf.sites.json]`;
 
-/** `--site` and `--vo`, for the commands that take a site by name (pass in parseFlags' `extra`). */
-export const SITE_FLAGS: ExtraOptions = { site: { type: "string" }, vo: { type: "string" } };
+/** `--site`, `--vo` and `--endpoint`, for the commands that take a site by name (pass in parseFlags' `extra`). */
+export const SITE_FLAGS: ExtraOptions = { site: { type: "string" }, vo: { type: "string" }, endpoint: { type: "string" } };
 
 /** What a secret-looking flag (normalised: lower case, no `-`/`_`, prefix dropped) should be instead. */
 const SECRET_FLAGS: Readonly<Record<string, string>> = {
@@ -204,6 +206,6 @@ export function parseFlags(argv: string[], extra: ExtraOptions = {}, allowPositi
     "ca-file": "caFile",
   };
   for (const [flag, key] of Object.entries(keys)) overrides[key] = values[flag] as string | undefined;
-  const site = { site: values.site as string | undefined, vo: values.vo as string | undefined };
+  const site = { site: values.site as string | undefined, vo: values.vo as string | undefined, endpoint: values.endpoint as string | undefined };
   return { values, positionals, overrides: overrides as SettingOverrides, site, help: Boolean(values.help) };
 }

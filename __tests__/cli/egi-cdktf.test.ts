@@ -111,6 +111,7 @@ describe("egi-cdktf --help", () => {
       require("../../cli/commands/context").contextCommand,
       require("../../cli/commands/sites").sitesCommand,
       require("../../cli/commands/snapshot").snapshotCommand,
+      require("../../cli/commands/end-app-credentials").endAppCredentialsCommand,
       require("../../cli/commands/inventory").inventoryCommand,
       require("../../cli/commands/plan-summary").planSummaryCommand,
     ] as Array<{ name: string; summary: string }>;

@@ -31,7 +31,7 @@ each file is checked against the repository's schema.json when it comes along.
 Files that cannot be used are skipped with a warning; review the change with git diff.
 Where two endpoints of a site serve one VO, EGI_SITE_ENDPOINT chooses (a URL or a host name).`,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, { vo: { type: "string" }, json: { type: "boolean" }, from: { type: "string" } }, true);
+    const { values, positionals } = parseFlags(argv, { vo: { type: "string" }, json: { type: "boolean" }, from: { type: "string" } }, true, sitesCommand.usage);
     const file = sitesFilePath(io.env);
     if (positionals[0] === "refresh") {
       if (positionals.length > 1) throw new UsageError(`refresh takes no argument besides --from`);
