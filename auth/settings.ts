@@ -145,18 +145,28 @@ export function normaliseAuthUrl(value: string, source = "OS_AUTH_URL"): string 
   return url.href.replace(/\/+$/, "").replace(/\/(v3|v2\.0)$/, "").replace(/\/+$/, "");
 }
 
-function clientAuthMethod(value: string | undefined, hasSecret: boolean): ClientAuthMethod {
-  if (!hasSecret) return "none";
+/**
+ * How the client authenticates to Check-in: `value` is checked even when there is no secret (then
+ * it is "none" whatever was asked), so that a typo is told before any request, not ignored.
+ */
+function clientAuthMethod(value: string | undefined, hasSecret: boolean, setting: string): ClientAuthMethod {
+  let method: ClientAuthMethod;
   switch ((value ?? "basic").toLowerCase()) {
     case "basic":
     case "client_secret_basic":
-      return "client_secret_basic";
+      method = "client_secret_basic";
+      break;
     case "post":
     case "client_secret_post":
-      return "client_secret_post";
-    default:
-      throw new EgiAuthError("SETTING_INVALID", `CHECKIN_CLIENT_AUTH="${value}" is not supported; use basic or post`);
+      method = "client_secret_post";
+      break;
+    default: {
+      // a method name is short and plain; anything else may be a pasted secret: not shown
+      const shown = /^[\w-]{1,40}$/.test(value!) ? `"${value}"` : `(${value!.length} characters, not shown)`;
+      throw new EgiAuthError("SETTING_INVALID", `${setting} ${shown} is not supported; use basic or post`);
+    }
   }
+  return hasSecret ? method : "none";
 }
 
 /**
@@ -183,7 +193,7 @@ function credentialFrom(env: Env, o: SettingOverrides): CheckinCredential {
     if (!clientId) {
       throw new EgiAuthError("SETTING_MISSING", `CHECKIN_CLIENT_ID is not set; set it to the client id your ${refresh ? "refresh token" : "client secret"} belongs to (e.g. token-portal for Token Portal tokens)`);
     }
-    const clientAuth = clientAuthMethod(authName, Boolean(secret));
+    const clientAuth = clientAuthMethod(authName, Boolean(secret), o.clientAuth !== undefined ? "--client-auth" : "CHECKIN_CLIENT_AUTH");
     if (refresh) {
       return { kind: "refresh_token", refreshToken: refresh.value, clientId, clientSecret: secret?.value, clientAuth };
     }

@@ -51,7 +51,7 @@ describe("settingsFromEnv", () => {
     [{ ...SITE, CHECKIN_REFRESH_TOKEN: "r" }, "CHECKIN_CLIENT_ID is not set"],
     [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", OS_AUTH_URL: "keystone" }, 'OS_AUTH_URL="keystone" is not a URL'],
     [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", CHECKIN_URL: "nope" }, 'CHECKIN_URL="nope" is not a URL'],
-    [{ ...SITE, CHECKIN_CLIENT_ID: "c", CHECKIN_CLIENT_SECRET: "s", CHECKIN_CLIENT_AUTH: "jwt" }, 'CHECKIN_CLIENT_AUTH="jwt" is not supported'],
+    [{ ...SITE, CHECKIN_CLIENT_ID: "c", CHECKIN_CLIENT_SECRET: "s", CHECKIN_CLIENT_AUTH: "jwt" }, 'CHECKIN_CLIENT_AUTH "jwt" is not supported'],
     [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", EGI_TOKEN_MIN_VALIDITY: "5m" }, 'EGI_TOKEN_MIN_VALIDITY="5m" must be a whole number'],
     [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", CHECKIN_URL: "http://aai.egi.eu/auth/realms/egi" }, 'CHECKIN_URL="http://aai.egi.eu/auth/realms/egi" must be an https:// URL: OIDC issuers (Check-in) are served over HTTPS only'],
     [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", EGI_CDKTF_AUTH: "appcred" }, 'EGI_CDKTF_AUTH="appcred" is not supported; use token (default) or application-credential'],
@@ -59,6 +59,20 @@ describe("settingsFromEnv", () => {
     [{ ...SITE, CHECKIN_ACCESS_TOKEN: "a", EGI_TOKEN_MIN_VALIDITY: "-5" }, 'EGI_TOKEN_MIN_VALIDITY="-5" must be a whole number of seconds'],
   ])("GIVEN %j WHEN read THEN the error names the variable to fix", (env, message) => {
     expect(errorOf(() => settingsFromEnv({}, env)).message).toContain(message);
+  });
+
+  test.each([
+    ["a public client (refresh token, no secret)", { ...SITE, CHECKIN_CLIENT_ID: "c", CHECKIN_REFRESH_TOKEN: "r", CHECKIN_CLIENT_AUTH: "weird" }, {}, 'CHECKIN_CLIENT_AUTH "weird" is not supported; use basic or post'],
+    ["a confidential client", { ...SITE, CHECKIN_CLIENT_ID: "c", CHECKIN_CLIENT_SECRET: "s", CHECKIN_CLIENT_AUTH: "weird" }, {}, 'CHECKIN_CLIENT_AUTH "weird" is not supported; use basic or post'],
+    ["the flag", { ...SITE, CHECKIN_CLIENT_ID: "c", CHECKIN_REFRESH_TOKEN: "r" }, { clientAuth: "weird" }, '--client-auth "weird" is not supported; use basic or post'],
+    ["a pasted secret", { ...SITE, CHECKIN_CLIENT_ID: "c", CHECKIN_REFRESH_TOKEN: "r", CHECKIN_CLIENT_AUTH: "eyJhbGciOi.JSUzI1NiJ9.payload" }, {}, "CHECKIN_CLIENT_AUTH (29 characters, not shown) is not supported; use basic or post"],
+  ])("GIVEN an unknown client auth method with %s WHEN read THEN it is refused before any request, naming the setting", (_what, env, overrides, message) => {
+    const err = errorOf(() => settingsFromEnv(overrides, env));
+    expect([err.message, (err as { code?: string }).code]).toEqual([message, "SETTING_INVALID"]);
+  });
+
+  test("GIVEN CHECKIN_CLIENT_AUTH=post and no secret WHEN read THEN the client sends none (a public client has nothing to send)", () => {
+    expect(settingsFromEnv({}, { ...SITE, CHECKIN_CLIENT_ID: "c", CHECKIN_REFRESH_TOKEN: "r", CHECKIN_CLIENT_AUTH: "post" })).toMatchObject({ checkin: { credential: { clientAuth: "none" } } });
   });
 
   test("GIVEN a secret in the environment WHEN a setting error is raised THEN the message does not contain it", () => {
