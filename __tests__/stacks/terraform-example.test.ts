@@ -77,7 +77,7 @@ describe("TerraformExampleStack (the EGI docs' Terraform section)", () => {
   test("GIVEN a site with two flavors of the example's size WHEN the hook checks the app THEN synth succeeds, warns naming both, and only this stack's flavor data source gets a failing precondition; the other stacks synthesize", async () => {
     const app = Testing.app();
     const stack = new TerraformExampleStack(app, "example");
-    const other = new TerraformExampleStack(app, "other", { flavor: { vcpus: 2, ramMb: 4096, diskGb: 40 } });
+    const other = new TerraformExampleStack(app, "other", { flavor: { vcpus: 2, ramMb: 4096, diskGb: 40 }, serverName: "other" });
     new AuthScopeStack(app, "auth-scope");
     const { token } = fakeSiteToken([
       { id: "f-a", name: "m1.small", vcpus: 1, ram: 2048, disk: 20 },
