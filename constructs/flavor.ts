@@ -85,6 +85,7 @@ export abstract class Flavor {
    * egi-cdktf.context.json; `egi-cdktf context reset flavor-best-fit` looks it up again. While it
    * is unknown (no pin, no Check-in credential) the id is a placeholder, and a `VirtualMachine`
    * using it fails at `terraform plan`, before anything is created.
+   * @param req the least the flavor must have; by default (`{}`) nothing: the smallest flavor of the site
    */
   public static bestFit(req: FlavorRequirements = {}): Flavor {
     checkProps("Flavor.bestFit", req, { optional: { minVcpus: "number", minRamMb: "number", minDiskGb: "number", gpus: "number" } });
