@@ -284,7 +284,9 @@ describe("(iii) egi-cdktf init from the installed package", () => {
   });
 
   test("GIVEN the installed app WHEN cdktf synth runs (its cdktf-cli, no credential) THEN its stack has the server and outputs server_id and server_ip; the one warning says the flavor needs a credential", () => {
-    const r = run("starter: npx cdktf synth", "npx", ["--no-install", "cdktf", "synth"], dir);
+    // the app's VM takes the user's SSH public key (SSH_PUBLIC_KEY_FILE, else ~/.ssh/id_ed25519.pub): a fixture's, as a user sets it
+    const key = path.join(REPO, "__tests__", "fixtures", "id_ed25519.pub");
+    const r = run("starter: npx cdktf synth", "npx", ["--no-install", "cdktf", "synth"], dir, userEnv({ SSH_PUBLIC_KEY_FILE: key }));
     expectSuccess(r, "cdktf synth");
     const name = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).name;
     // True without a credential: Flavor.bestFit is looked up at synth, so its id is a placeholder.
