@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { IConstruct } from "constructs";
 import { PLACEHOLDER_ID } from "./context-provider";
+import { writeFileAtomic } from "../../auth/write-file";
 import { checkArg } from "../props-check";
 
 export const CONTEXT_FILE = "egi-cdktf.context.json";
@@ -99,9 +100,8 @@ export class ContextFile {
   private save(): void {
     const values = this.load();
     const sorted = Object.fromEntries(Object.keys(values).sort().map((k) => [k, values[k]]));
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(sorted, null, 2)}\n`);
-    fs.renameSync(tmp, this.file);
+    const setting = process.env.EGI_CDKTF_CONTEXT_FILE ? "EGI_CDKTF_CONTEXT_FILE" : undefined;
+    writeFileAtomic(this.file, `${JSON.stringify(sorted, null, 2)}\n`, { setting });
   }
 }
 
