@@ -1,17 +1,7 @@
-import { EgiAuthError } from "../../auth/errors";
 import { CHECKIN_PRODUCTION, hasCheckinCredential, normaliseAuthUrl, normaliseIssuer, settingsFromEnv } from "../../auth/settings";
+import { authErrorOf as errorOf } from "../support/thrown";
 
 const SITE = { OS_AUTH_URL: "https://keystone.example.org:5000/v3/", OS_PROJECT_ID: "p1", HOME: "/home/u" };
-
-function errorOf(fn: () => unknown): EgiAuthError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof EgiAuthError) return err;
-    throw err;
-  }
-  throw new Error("expected an EgiAuthError");
-}
 
 describe("settingsFromEnv", () => {
   test("GIVEN the docs page's variables WHEN read THEN a confidential refresh-token credential with production Check-in and the default scope", () => {

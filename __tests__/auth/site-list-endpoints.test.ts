@@ -7,10 +7,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EgiAuthError } from "../../auth/errors";
 import { readSiteList, writeSiteList } from "../../auth/site-list-file";
 import { parseSiteEntry, siteDocument, SiteList } from "../../auth/site-list";
 import { siteChoice, siteVoFor } from "../../auth/site-settings";
+import { authErrorOf as errorOf } from "../support/thrown";
 
 const FAUST = parseSiteEntry(
   {
@@ -40,16 +40,6 @@ const CREODIAS = parseSiteEntry(
   "sites/CREODIAS.yaml",
 );
 const list = () => new SiteList([FAUST, CRO_NGI, CREODIAS], "/app/egi-cdktf.sites.json");
-
-function errorOf(fn: () => unknown): EgiAuthError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof EgiAuthError) return err;
-    throw err;
-  }
-  throw new Error("expected an EgiAuthError");
-}
 
 describe("SiteList: a site with two endpoints", () => {
   test.each`

@@ -6,6 +6,7 @@
 import { parse } from "yaml";
 import { EgiAuthError } from "../../auth/errors";
 import { closeMatches, parseSiteEntry, projectForVo, type SiteEntry, siteDocument, SiteList } from "../../auth/site-list";
+import { thrown as errorOf } from "../support/thrown";
 
 /** Shape of sites/IFCA-LCG2.yaml: `---`, trailing-slash endpoint, list-form vos, comments. */
 const IFCA_YAML = `---
@@ -75,17 +76,6 @@ vos:
 `;
 
 const entry = (yamlText: string, where = "sites/X.yaml"): SiteEntry => parseSiteEntry(parse(yamlText), where);
-
-/** The error `fn` throws (any Error), to check its message. */
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw err;
-  }
-  throw new Error("expected an error, got none");
-}
 
 describe("parseSiteEntry: fedcloud-catchall-operations shapes", () => {
   test("GIVEN IFCA-LCG2's list-form vos with auth.project_id and a trailing-slash endpoint WHEN parsed THEN each VO has its project id and the endpoint is kept as written", () => {

@@ -10,6 +10,7 @@ import { EgiAuthError } from "../../auth/errors";
 import { writeSiteList } from "../../auth/site-list-file";
 import { parseSiteEntry, type SiteVo } from "../../auth/site-list";
 import { commandSettings, settingsForSite, siteChoice, siteOverrides, siteVoFor } from "../../auth/site-settings";
+import { authErrorOf as errorOf } from "../support/thrown";
 
 const IFCA = parseSiteEntry(
   {
@@ -34,16 +35,6 @@ function sitesFile(): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "site-settings-")), "egi-cdktf.sites.json");
   writeSiteList(file, [IFCA, LILLE], { source: "test", refreshedAt: "2026-01-01T00:00:00.000Z" });
   return file;
-}
-
-function errorOf(fn: () => unknown): EgiAuthError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof EgiAuthError) return err;
-    throw err;
-  }
-  throw new Error("expected an EgiAuthError");
 }
 
 async function rejectionOf(p: Promise<unknown>): Promise<EgiAuthError> {

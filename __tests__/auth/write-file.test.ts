@@ -7,18 +7,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkWritableFile, SECRET_FILE_MODE, writeFileAtomic } from "../../auth/write-file";
 import { tempDirsRemovedAfterAll } from "../support/temp-dirs";
+import { thrown as errorOf } from "../support/thrown";
 
 const tempDir = tempDirsRemovedAfterAll();
-
-/** The error `fn` throws. */
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected an error");
-}
 
 describe("writeFileAtomic: content and modes", () => {
   test("GIVEN a new file WHEN written THEN the content, the umask's mode, and nothing else in the folder", () => {

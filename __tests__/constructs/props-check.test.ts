@@ -1,19 +1,10 @@
 import { checkArg, checkProps, type PropsShape } from "../../constructs/props-check";
+import { messageOf as errorOf } from "../support/thrown";
 
 const SHAPE: PropsShape = {
   required: { flavor: "object", name: "non-empty string" },
   optional: { password: "string", sizeGb: "number", tags: "list", site: "any", region: "non-empty string" },
 };
-
-/** The one-line error `fn` throws. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error("expected an error");
-}
 
 describe("checkProps", () => {
   test.each<[string, unknown, string]>([

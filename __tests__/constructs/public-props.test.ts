@@ -8,6 +8,7 @@ import { TerraformStack, Testing } from "cdktf";
 import * as constructs from "../../constructs";
 import { ContextFile, EgiSite, Flavor, FloatingIp, KeyPair, MachineImage, Network, UserData, VirtualMachine, Volume, WriteFiles } from "../../constructs";
 import { fixed, useTempContextFile } from "../support/construct-fixtures";
+import { messageOf as errorOf } from "../support/thrown";
 
 useTempContextFile();
 
@@ -16,16 +17,6 @@ const stack = () => new TerraformStack(Testing.app(), "s");
 /** Calls as JavaScript would: no type checks. */
 const js = (x: unknown) => x as never;
 const vm = () => new VirtualMachine(stack(), "vm", fixed());
-
-/** What a call threw; fails the test when it threw nothing. */
-function errorOf(call: () => unknown): string {
-  try {
-    call();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error("expected an error, the call returned");
-}
 
 type Case = [caller: string, missing: string, call: () => unknown];
 

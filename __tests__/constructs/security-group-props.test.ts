@@ -5,21 +5,12 @@
  */
 import { TerraformStack, Testing } from "cdktf";
 import { SecurityGroup } from "../../constructs/security-group";
+import { messageOf as errorOf } from "../support/thrown";
 
 const stack = () => new TerraformStack(Testing.app(), "s");
 /** Calls as JavaScript would: no type checks. */
 const js = (x: unknown) => x as never;
 const group = () => new SecurityGroup(stack(), "sg");
-
-/** What a call threw; fails the test when it threw nothing. */
-function errorOf(call: () => unknown): string {
-  try {
-    call();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error("expected an error, the call returned");
-}
 
 describe("SecurityGroup, called from JavaScript", () => {
   test.each<[string, () => unknown, string]>([
