@@ -1,15 +1,22 @@
 /**
- * Each failure of the chain ends in one line on stderr naming the cause and the fix, exit 1, no
- * stack trace, against the real servers (or a real closed port / untrusted certificate).
+ * Each failure of the chain ends in one line on stderr naming the cause and the fix, no stack trace,
+ * against the real servers (or a real closed port / untrusted certificate): exit 1 when the run
+ * failed, 2 when a setting is missing or malformed (a usage error, found before any request).
  */
 import { type CliOutput, expectOneLineError as expectOneLine } from "../support/cli-output";
 import { cli, identitySite, mintRefreshToken, revokeRefreshToken, userEnv } from "../support/identity-site";
 
 const site = identitySite();
 
-/** Exit 1 and one error line mentioning each of `mentions`. */
+/** Exit 1 (the run failed) and one error line mentioning each of `mentions`. */
 function expectOneLineError(r: CliOutput, ...mentions: Array<string | RegExp>): void {
   expect(r.status).toBe(1);
+  expectOneLine(r, mentions);
+}
+
+/** Exit 2 (a setting to fix) and one error line mentioning each of `mentions`. */
+function expectSettingError(r: CliOutput, ...mentions: Array<string | RegExp>): void {
+  expect(r.status).toBe(2);
   expectOneLine(r, mentions);
 }
 
@@ -18,8 +25,8 @@ async function basicEnv(extra: Record<string, string | undefined> = {}): Promise
 }
 
 describe("egi-cdktf token errors", () => {
-  test("GIVEN OS_PROJECT_ID is not set WHEN token runs THEN the error names OS_PROJECT_ID and the projects command", async () => {
-    expectOneLineError(cli(["token"], await basicEnv({ OS_PROJECT_ID: undefined })), /OS_PROJECT_ID is not set/, /egi-cdktf projects/);
+  test("GIVEN OS_PROJECT_ID is not set WHEN token runs THEN a usage error (exit 2) names OS_PROJECT_ID and the projects command", async () => {
+    expectSettingError(cli(["token"], await basicEnv({ OS_PROJECT_ID: undefined })), /OS_PROJECT_ID is not set/, /egi-cdktf projects/);
   });
 
   test("GIVEN the IdP does not listen WHEN token runs THEN the error says Check-in is unreachable and names CHECKIN_URL", async () => {
@@ -57,8 +64,8 @@ describe("egi-cdktf token errors", () => {
     expectOneLineError(cli(["token"], await basicEnv({ OS_CACERT: undefined })), /TLS certificate of 127\.0\.0\.1:\d+ is not trusted/, /OS_CACERT/);
   });
 
-  test("GIVEN OS_CACERT names a missing file WHEN token runs THEN the error names the file", async () => {
-    expectOneLineError(cli(["token"], await basicEnv({ OS_CACERT: "/nonexistent/ca.pem" })), /CA bundle \/nonexistent\/ca\.pem \(OS_CACERT\) cannot be read/);
+  test("GIVEN OS_CACERT names a missing file WHEN token runs THEN a usage error (exit 2) names the file", async () => {
+    expectSettingError(cli(["token"], await basicEnv({ OS_CACERT: "/nonexistent/ca.pem" })), /CA bundle \/nonexistent\/ca\.pem \(OS_CACERT\) cannot be read/);
   });
 
   test("GIVEN Keystone does not listen WHEN token runs THEN the error says Keystone is unreachable and names OS_AUTH_URL", async () => {
