@@ -65,7 +65,7 @@ describe("egi-cdktf sites refresh --from the real list", () => {
 
     expect(refreshed.status).toBe(0);
     expect(refreshed.stderr).toBe(
-      "egi-cdktf: note: site fedcloud.srce.hr has 2 endpoints (https://cloud.cro-ngi.hr:5000/v3/, https://faust.srce.hr:5000/v3); VO ops at more than one: --site fedcloud.srce.hr --vo ops needs EGI_SITE_ENDPOINT to choose\n",
+      "egi-cdktf: note: site fedcloud.srce.hr has 2 endpoints (https://cloud.cro-ngi.hr:5000/v3/, https://faust.srce.hr:5000/v3); VO ops at more than one: --site fedcloud.srce.hr --vo ops needs --endpoint URL (or EGI_SITE_ENDPOINT, or the endpoint prop of EgiSite.fromSiteName) to choose\n",
     );
     expect(refreshed.stdout).toMatch(new RegExp(`^pinned ${sites.size} sites \\(${FILES.length} endpoints, ${pairs.size} site-VO pairs\\) in `));
     expect(readSiteList(pin).sites).toHaveLength(FILES.length);

@@ -85,7 +85,7 @@ describe("egi-cdktf sites refresh --from DIR", () => {
 
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(
-      "egi-cdktf: note: site IFCA-LCG2 has 2 endpoints (https://api.cloud.ifca.es:5000/v3/, https://other.example.org:5000/v3); VO dteam at more than one: --site IFCA-LCG2 --vo dteam needs EGI_SITE_ENDPOINT to choose\n",
+      "egi-cdktf: note: site IFCA-LCG2 has 2 endpoints (https://api.cloud.ifca.es:5000/v3/, https://other.example.org:5000/v3); VO dteam at more than one: --site IFCA-LCG2 --vo dteam needs --endpoint URL (or EGI_SITE_ENDPOINT, or the endpoint prop of EgiSite.fromSiteName) to choose\n",
     );
     expect(r.stdout).toBe(`pinned 1 sites (2 endpoints, 3 site-VO pairs) in ${file} from ${clone}; added: IFCA-LCG2\n`);
     const pin = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -44,7 +44,7 @@ async function evalEnv(args: string[], extra: Record<string, string> = {}) {
 
 test("GIVEN one site in two files at two endpoints WHEN refreshed THEN both endpoints are pinned and a note names the VO both serve", () => {
   expect(refresh.status).toBe(0);
-  expect(refresh.stderr).toBe(`egi-cdktf: note: site LOCAL-TWO has 2 endpoints (${URL_A}, ${URL_B}); VO vo.example at more than one: --site LOCAL-TWO --vo vo.example needs EGI_SITE_ENDPOINT to choose\n`);
+  expect(refresh.stderr).toBe(`egi-cdktf: note: site LOCAL-TWO has 2 endpoints (${URL_A}, ${URL_B}); VO vo.example at more than one: --site LOCAL-TWO --vo vo.example needs --endpoint URL (or EGI_SITE_ENDPOINT, or the endpoint prop of EgiSite.fromSiteName) to choose\n`);
   expect(JSON.parse(fs.readFileSync(sitesFile, "utf8")).sites.map((s: { endpoint: string }) => s.endpoint).sort()).toEqual([URL_A, URL_B].sort());
 });
 

@@ -96,7 +96,7 @@ function sharedVos(sites: readonly SiteEntry[]): string[] {
     const vos = [...new Set(entries.flatMap((e) => e.vos.map((v) => v.name)))].filter((vo) => entries.filter((e) => e.vos.some((v) => v.name === vo)).length > 1);
     if (vos.length === 0) continue;
     lines.push(
-      `site ${name} has ${entries.length} endpoints (${entries.map((e) => e.endpoint).join(", ")}); VO ${vos.join(", ")} at more than one: --site ${name} --vo ${vos[0]} needs EGI_SITE_ENDPOINT to choose`,
+      `site ${name} has ${entries.length} endpoints (${entries.map((e) => e.endpoint).join(", ")}); VO ${vos.join(", ")} at more than one: --site ${name} --vo ${vos[0]} needs --endpoint URL (or EGI_SITE_ENDPOINT, or the endpoint prop of EgiSite.fromSiteName) to choose`,
     );
   }
   return lines;
