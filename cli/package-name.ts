@@ -1,9 +1,10 @@
 /**
- * The npm package name of a new app, checked as npm checks a new package's name
- * (validate-npm-package-name, which npm bundles: its errors, and its warnings about what "can no
- * longer" be in a name, both make a name invalid for a new package), and a valid one to suggest.
+ * The npm package name of a new app, checked by npm's own validate-npm-package-name (its
+ * `validForNewPackages`: errors, and warnings about what "can no longer" be in a name), worded as
+ * clauses that say what to change, and a valid one to suggest.
  */
 import { builtinModules } from "node:module";
+import validateNpmPackageName = require("validate-npm-package-name");
 
 /** npm's longest name. */
 export const NPM_NAME_MAX = 214;
@@ -16,8 +17,19 @@ const SCOPED = /^@([^/]+?)\/([^/]+?)$/;
 
 const urlSafe = (s: string): boolean => encodeURIComponent(s) === s;
 
-/** What makes `name` invalid for a new npm package, each a short clause; empty when it is valid. */
+/**
+ * What makes `name` invalid for a new npm package, each a short clause; empty when it is valid. npm's
+ * validator decides; the clauses only word its verdict (its own messages when none of them applies).
+ */
 export function npmNameProblems(name: string): string[] {
+  const verdict = validateNpmPackageName(name);
+  if (verdict.validForNewPackages) return [];
+  const clauses = problemClauses(name);
+  return clauses.length ? clauses : [...(verdict.errors ?? []), ...(verdict.warnings ?? [])];
+}
+
+/** Why `name` is not a valid new package's name, in the words init prints. */
+function problemClauses(name: string): string[] {
   if (name.length === 0) return ["it is empty"];
   const problems: string[] = [];
   const lower = name.toLowerCase();

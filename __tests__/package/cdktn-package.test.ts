@@ -169,7 +169,7 @@ describe("(c) package.json", () => {
     for (const key of ["main", "types", "exports", "typesVersions", "bin", "files", "dependencies", "bundledDependencies", "license", "repository"]) {
       expect([key, pkg[key]]).toEqual([key, root[key]]);
     }
-    for (const name of ["openid-client", "undici", "yaml", "jose", "oauth4webapi", "tar", "minipass", "minizlib", "@isaacs/fs-minipass", "write-file-atomic"]) {
+    for (const name of ["openid-client", "undici", "yaml", "jose", "oauth4webapi", "tar", "minipass", "minizlib", "@isaacs/fs-minipass", "write-file-atomic", "validate-npm-package-name"]) {
       expect([name, fs.existsSync(path.join(PKG, "node_modules", name, "package.json"))]).toEqual([name, true]);
     }
     // the peers are not in the package's node_modules: the app's own cdktn and constructs are used

@@ -83,7 +83,7 @@ describe("(i) the tarball", () => {
     const generated = fs.readdirSync(path.join(REPO, ".gen", "providers", "openstack"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
     expect(generated.length).toBeGreaterThan(150);
     expect(generated.flatMap((m) => ["index.js", "index.d.ts"].map((f) => `lib/.gen/providers/openstack/${m}/${f}`)).filter((f) => !files.includes(f))).toEqual([]);
-    expect([...new Set(files.filter((f) => f.startsWith("node_modules/")).map((f) => f.split("/")[1]))].sort()).toEqual(["@isaacs", "jose", "minipass", "minizlib", "oauth4webapi", "openid-client", "tar", "undici", "write-file-atomic", "yaml"]);
+    expect([...new Set(files.filter((f) => f.startsWith("node_modules/")).map((f) => f.split("/")[1]))].sort()).toEqual(["@isaacs", "jose", "minipass", "minizlib", "oauth4webapi", "openid-client", "tar", "undici", "validate-npm-package-name", "write-file-atomic", "yaml"]);
     const own = files.filter((f) => !f.startsWith("node_modules/"));
     expect(own.filter((f) => /^(constructs|auth|\.gen)\/|\.tsbuildinfo$|\.map$|^tsconfig/.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)))).toEqual([]);
   });

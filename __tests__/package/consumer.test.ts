@@ -134,7 +134,7 @@ describe("(i) the tarball", () => {
     );
     expect(forbidden).toEqual([]);
     // jsii needs the non-jsii runtime dependencies bundled: they (and what they need) are all there is in node_modules/
-    expect([...new Set(files.filter((f) => f.startsWith("node_modules/")).map((f) => f.split("/")[1]))].sort()).toEqual(["@isaacs", "jose", "minipass", "minizlib", "oauth4webapi", "openid-client", "tar", "undici", "write-file-atomic", "yaml"]);
+    expect([...new Set(files.filter((f) => f.startsWith("node_modules/")).map((f) => f.split("/")[1]))].sort()).toEqual(["@isaacs", "jose", "minipass", "minizlib", "oauth4webapi", "openid-client", "tar", "undici", "validate-npm-package-name", "write-file-atomic", "yaml"]);
     // nothing of the repo's own project files, and the only cli/ files are init's templates
     expect(files.filter((f) => f.startsWith("cli/") && !f.startsWith("cli/init/template/"))).toEqual([]);
     for (const f of ["cdktf.json", "tsconfig.json", "jest.config.js", "package-lock.json"]) expect([f, files.includes(f)]).toEqual([f, false]);
@@ -163,8 +163,8 @@ describe("(i) the tarball", () => {
     }
     expect(pkg.bin).toEqual({ "egi-cdktf": "bin/egi-cdktf" });
     expect(pkg.peerDependencies).toEqual({ cdktf: "^0.21.0", constructs: "^10.4.2" });
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(["openid-client", "tar", "undici", "write-file-atomic", "yaml"]);
-    expect([...pkg.bundledDependencies].sort()).toEqual(["openid-client", "tar", "undici", "write-file-atomic", "yaml"]);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(["openid-client", "tar", "undici", "validate-npm-package-name", "write-file-atomic", "yaml"]);
+    expect([...pkg.bundledDependencies].sort()).toEqual(["openid-client", "tar", "undici", "validate-npm-package-name", "write-file-atomic", "yaml"]);
     expect(pkg.jsii.targets.python).toEqual({ distName: "egi-fedcloud-cdktf", module: "egi_fedcloud_cdktf" });
   });
 });
