@@ -107,10 +107,11 @@ test.each`
 test("GIVEN --out whose write fails after the plans (the disk filled) WHEN plan-summary ends THEN exit 1, one line naming --out, and the summary on stdout", async () => {
   const { dir } = project();
   const out = path.join(dir, "plan.md");
-  const write = realFs.writeFileSync;
-  jest.spyOn(realFs, "writeFileSync").mockImplementation((...args: Parameters<typeof fs.writeFileSync>) => {
-    if (args[0] === out || args[0] === "plan.md") throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
-    return write(...args);
+  // the atomic write's temp file next to --out cannot be written
+  const open = realFs.openSync;
+  jest.spyOn(realFs, "openSync").mockImplementation((...args: Parameters<typeof fs.openSync>) => {
+    if (String(args[0]).startsWith(`${out}.`)) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    return open(...args);
   });
 
   const r = await run(["--out", "plan.md"], dir, baseEnv());

@@ -1,4 +1,4 @@
-import * as fs from "node:fs";
+import { writeFileAtomic } from "../../auth/write-file";
 import { type Command, parseFlags, SETTING_FLAGS, SETTINGS_HELP } from "../command";
 import { checkOutputFile, checkTempFolder } from "../path-checks";
 import { runPlanSummary } from "../plan-summary/plan-summary";
@@ -59,13 +59,17 @@ ${SETTINGS_HELP}`,
   },
 };
 
-/** Write the summary to --out; when that fails all the same (the disk filled, the folder went), say so in one line and return false: it goes to stdout instead. */
+/**
+ * Write the summary to --out, atomically (a reviewer never gets half of it); when that fails all the
+ * same (the disk filled, the folder went), say so in one line and return false: it goes to stdout instead.
+ */
 function writeSummary(out: string, text: string, stderr: (line: string) => void): boolean {
   try {
-    fs.writeFileSync(out, text);
+    writeFileAtomic(out, text, { setting: "--out" });
     return true;
   } catch (err) {
-    stderr(`egi-cdktf: --out ${out}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the summary follows on stdout\n`);
+    const cause = (err as Error).cause as NodeJS.ErrnoException | undefined;
+    stderr(`egi-cdktf: --out ${out}: cannot write it (${cause?.code ?? (err as Error).message}); the summary follows on stdout\n`);
     return false;
   }
 }
