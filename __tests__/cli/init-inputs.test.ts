@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { main } from "../../cli/egi-cdktf";
 import { npmNameProblems, suggestNpmName } from "../../cli/package-name";
 import { tempDirsRemovedAfterAll } from "../support/temp-dirs";
+import { filesBelow } from "../support/secret-scan";
 
 const tempDir = tempDirsRemovedAfterAll();
 
@@ -21,12 +22,7 @@ async function run(args: string[]) {
 }
 
 /** Every file below `dir`, relative, sorted: what init left there. */
-function filesBelow(dir: string, prefix = ""): string[] {
-  return fs
-    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? filesBelow(dir, path.join(prefix, e.name)) : [path.join(prefix, e.name)]))
-    .sort();
-}
+const filesLeft = (dir: string): string[] => filesBelow(dir).map((f) => path.relative(dir, f)).sort();
 
 /** Exit 2, one `egi-cdktf: ...` line (returned), nothing on stdout. */
 function usageLine(r: { status: number; stdout: string; stderr: string }): string {
@@ -136,7 +132,7 @@ describe("DIR checked before anything is written", () => {
 
     expect([r.status, r.stderr]).toEqual([0, ""]);
     expect(fs.readdirSync(parent)).toEqual([path.basename(dir)]);
-    expect(filesBelow(dir)).toContain("package.json");
+    expect(filesLeft(dir)).toContain("package.json");
   });
 
   test.each`
@@ -157,7 +153,7 @@ describe("DIR checked before anything is written", () => {
     expect(line).toContain("init: DIR ");
     for (const m of mentions) expect(line).toContain(m);
     expect(line).not.toContain("egi-cdktf-init-"); // no staging folder named
-    expect(filesBelow(parent)).toEqual(["a-file"]);
+    expect(filesLeft(parent)).toEqual(["a-file"]);
     expect(fs.readFileSync(path.join(parent, "a-file"), "utf8")).toBe("mine\n");
   });
 
@@ -173,7 +169,7 @@ describe("DIR checked before anything is written", () => {
     const line = usageLine(await run(["init", dir]));
 
     expect(line).toContain(`${dir} is not empty (${entries.join(", ")})`);
-    expect(filesBelow(dir)).toEqual([...entries].sort());
+    expect(filesLeft(dir)).toEqual([...entries].sort());
     for (const e of entries) expect(fs.readFileSync(path.join(dir, e), "utf8")).toBe(`mine: ${e}\n`);
   });
 
