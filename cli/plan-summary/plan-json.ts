@@ -14,6 +14,8 @@ export interface PlanJson {
   readonly terraform_version?: string;
   readonly variables?: Readonly<Record<string, { readonly value?: unknown }>>;
   readonly resource_changes?: readonly ResourceChange[];
+  /** What a refresh found changed outside terraform (refresh-only plans: the whole point). */
+  readonly resource_drift?: readonly ResourceChange[];
   readonly output_changes?: Readonly<Record<string, OutputChange>>;
   readonly configuration?: PlanConfiguration;
 }
@@ -75,6 +77,8 @@ export interface ChangedResource {
   readonly replaceOrder?: "destroy-before-create" | "create-before-destroy";
   /** For replacements: the attributes whose change forces it (terraform's replace_paths). */
   readonly forcedBy?: readonly string[];
+  /** terraform's action_reason when it gives one (replace_because_tainted, delete_because_no_resource_config, ...). */
+  readonly reason?: string;
 }
 
 export interface ChangedOutput {
@@ -118,8 +122,9 @@ export function summarizePlan(plan: PlanJson): StackChanges {
     const action = changeAction(rc.change.actions);
     if (!action) continue;
     const address = rc.deposed ? `${rc.address} (deposed object ${rc.deposed})` : rc.address;
+    const reason = rc.action_reason ? { reason: rc.action_reason } : {};
     if (action !== "replace") {
-      resources.push({ address, type: rc.type, action });
+      resources.push({ address, type: rc.type, action, ...reason });
       continue;
     }
     const forcedBy = (rc.change.replace_paths ?? []).map(pathText);
@@ -129,6 +134,7 @@ export function summarizePlan(plan: PlanJson): StackChanges {
       action,
       replaceOrder: rc.change.actions[0] === "create" ? "create-before-destroy" : "destroy-before-create",
       ...(forcedBy.length ? { forcedBy } : {}),
+      ...reason,
     });
   }
   resources.sort((a, b) => CHANGE_ACTIONS.indexOf(a.action) - CHANGE_ACTIONS.indexOf(b.action) || a.address.localeCompare(b.address));

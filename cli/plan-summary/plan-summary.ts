@@ -8,12 +8,18 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CHECKIN_SECRET_VARS } from "../client-env";
 import { showArg, UsageError } from "../command";
+import { type ChangedSince, changedSince } from "./changed-stacks";
 import { credentialSecrets, type Env, providerCredential, type SiteCredential, siteKey, stackFolderSecrets } from "./credentials";
+import { serverDiagram } from "./diagram";
+import { driftOf } from "./drift";
+import { checkAgainstReviewed, type ReviewedCheck } from "./fingerprint";
+import { appIdFor } from "./marker";
 import { planHoldsSecret } from "./plan-file-scan";
 import { summarizePlan } from "./plan-json";
 import { overQuotaLine, quotaRows, type StackNeed } from "./quota";
 import { QUOTA_RESOURCES, quotaNeeds } from "./quota-needs";
 import type { PlanSummaryReport, SiteReport, StackReport, Warning } from "./report";
+import { reviewHints } from "./review-hints";
 import { diagnosticLine, planStack, removingOnSignal, runTerraform, type StackPlan, type Terraform } from "./run-terraform";
 import { readSiteQuota } from "./site-quota";
 import { readManifest, readProject, synthesize, type SynthesizedStack } from "./synth";
@@ -25,6 +31,14 @@ export interface PlanSummaryOptions {
   readonly stacks: readonly string[];
   /** Use the stacks already in the output folder. */
   readonly skipSynth?: boolean;
+  /** drift: refresh-only plans, reporting what changed outside terraform (no quota check). @default "plan" */
+  readonly mode?: "plan" | "drift";
+  /** Plan only the stacks whose synthesized folder differs from the app's at this git ref. */
+  readonly changedSince?: string;
+  /** A reviewed summary (its Markdown and file name): fail when the new plans do more than it showed. */
+  readonly reviewed?: { readonly markdown: string; readonly file: string };
+  /** The app's id in the summary's marker. @default its folder relative to the git top-level */
+  readonly app?: string;
   readonly env: Env;
   /** Filled with every token and credential secret seen: to redact from anything printed. */
   readonly secrets?: Set<string>;
@@ -63,7 +77,7 @@ const SECRET_IN_PLAN =
   "its saved plan holds a credential (a Keystone token or secret plan-summary knows of), so every plan cdktf saves for it would too: pass it through the hook's clouds.yaml (EgiSite), not a variable";
 
 /** Plan one stack; its saved plan is checked for `secrets` and deleted as soon as it has been read. */
-async function planOne(tf: Terraform, stack: SynthesizedStack, planDir: string, secrets: ReadonlySet<string>): Promise<{ report: StackReport; plan?: StackPlan }> {
+async function planOne(tf: Terraform, stack: SynthesizedStack, planDir: string, secrets: ReadonlySet<string>, drift: boolean): Promise<{ report: StackReport; plan?: StackPlan }> {
   const started = Date.now();
   const warnings = synthWarnings(stack);
   const errors = stack.annotations.filter((a) => a.level === "error");
@@ -75,7 +89,7 @@ async function planOne(tf: Terraform, stack: SynthesizedStack, planDir: string, 
   let plan: StackPlan;
   let leaked = false;
   try {
-    plan = await planStack(tf, stack.dir, planFile);
+    plan = await planStack(tf, stack.dir, planFile, { refreshOnly: drift });
     leaked = fs.existsSync(planFile) && planHoldsSecret(planFile, secrets);
   } finally {
     fs.rmSync(planFile, { force: true });
@@ -85,7 +99,10 @@ async function planOne(tf: Terraform, stack: SynthesizedStack, planDir: string, 
   if (!plan.ok) return { report: { name: stack.name, status: "failed", failure: { phase: plan.phase, message: plan.message }, warnings, durationMs }, plan };
   const changes = summarizePlan(plan.plan);
   if (leaked) return { report: { name: stack.name, status: "failed", failure: { phase: "plan", message: SECRET_IN_PLAN }, changes, warnings, durationMs }, plan };
-  return { report: { name: stack.name, status: "planned", changes, warnings, durationMs }, plan };
+  if (drift) return { report: { name: stack.name, status: "planned", changes, drift: driftOf(plan.plan), warnings, durationMs }, plan };
+  const diagram = serverDiagram(plan.plan, changes);
+  const hints = reviewHints(plan.plan, stack.dir);
+  return { report: { name: stack.name, status: "planned", changes, hints, ...(diagram ? { diagram } : {}), warnings, durationMs }, plan };
 }
 
 interface Bucket {
@@ -150,9 +167,13 @@ export async function runPlanSummary(o: PlanSummaryOptions): Promise<PlanSummary
     }
   })();
 
+  const drift = o.mode === "drift";
   if (!o.skipSynth) await synthesize(project, o.env);
-  const stacks = select(readManifest(project), o.stacks);
-  if (stacks.length === 0) throw new Error(`${project.outdir}/manifest.json lists no stacks: nothing to plan`);
+  const selected = select(readManifest(project), o.stacks);
+  if (selected.length === 0) throw new Error(`${project.outdir}/manifest.json lists no stacks: nothing to plan`);
+  const since: ChangedSince | undefined = o.changedSince ? await changedSince({ project, head: selected, ref: o.changedSince, env: o.env, log: o.log }) : undefined;
+  const stacks = since ? selected.filter((s) => !since.unchanged.includes(s.name)) : selected;
+  if (since) o.log(`plan-summary: ${stacks.length} of ${selected.length} stacks differ from ${since.ref} (${since.base.slice(0, 12)})${since.unchanged.length ? `; unchanged: ${since.unchanged.join(", ")}` : ""}`);
   for (const stack of stacks) for (const s of stackFolderSecrets(stack.dir)) secrets.add(s);
 
   const planDir = fs.mkdtempSync(path.join(os.tmpdir(), "egi-cdktf-plan-"));
@@ -161,11 +182,11 @@ export async function runPlanSummary(o: PlanSummaryOptions): Promise<PlanSummary
   const planned: Array<{ stack: SynthesizedStack; plan: StackPlan }> = [];
   try {
     for (const stack of stacks) {
-      const { report, plan } = await planOne(tf, stack, planDir, secrets);
+      const { report, plan } = await planOne(tf, stack, planDir, secrets, drift);
       reports.push(report);
       if (plan) planned.push({ stack, plan });
       const c = report.changes?.counts;
-      const counts = c ? `${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.destroy} to destroy` : `${report.failure!.phase} failed`;
+      const counts = !c ? `${report.failure!.phase} failed` : drift ? `${report.drift!.length} resources drifted` : `${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.destroy} to destroy`;
       o.log(`plan-summary: ${stack.name}: ${counts}${c && report.failure ? ", but its saved plan holds a credential" : ""} (${seconds(report.durationMs)})`);
     }
   } finally {
@@ -173,20 +194,30 @@ export async function runPlanSummary(o: PlanSummaryOptions): Promise<PlanSummary
     fs.rmSync(planDir, { recursive: true, force: true });
   }
 
-  const buckets = bucketsOf(planned, o.env);
+  // A drift run adds nothing: no quota to check.
+  const buckets = drift ? new Map<string, Bucket>() : bucketsOf(planned, o.env);
   for (const b of buckets.values()) if (b.credential) for (const s of credentialSecrets(b.credential)) secrets.add(s);
   const quota = await Promise.all([...buckets.values()].map((b) => checkSite(b, o.env)));
 
+  const unchanged: StackReport[] = (since?.unchanged ?? []).map((name) => ({ name, status: "unchanged", warnings: [], durationMs: 0 }));
+  const allStacks = selected.map((s) => reports.find((r) => r.name === s.name) ?? unchanged.find((r) => r.name === s.name)!);
+  const reviewed: ReviewedCheck | undefined = o.reviewed ? checkAgainstReviewed(o.reviewed.markdown, o.reviewed.file, allStacks) : undefined;
   const failures = [
     ...reports.filter((r) => r.failure).map((r) => `stack ${r.name}: ${r.failure!.message}`),
     ...quota.flatMap((s) => s.rows.filter((row) => row.status === "over").map((row) => overQuotaLine(s.label, row))),
+    ...(reviewed?.differences ?? []).map((d) => d.message),
   ];
   const report: PlanSummaryReport = {
+    mode: drift ? "drift" : "plan",
+    app: o.app ?? appIdFor(o.dir),
     ok: failures.length === 0,
     failures,
-    stacks: reports,
+    stacks: allStacks,
     quota,
     terraform: { binary: tf.binary, ...(terraformVersion ? { version: terraformVersion } : {}) },
+    ...(since ? { changedSince: since } : {}),
+    ...(reviewed ? { reviewed } : {}),
+    ...(drift ? { driftFound: reports.some((r) => (r.drift?.length ?? 0) > 0) } : {}),
     durationMs: Date.now() - started,
   };
   return { report, secrets };

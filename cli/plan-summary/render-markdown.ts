@@ -5,7 +5,20 @@
  */
 import { CHANGE_ACTIONS, type ChangeAction, type ChangedResource, type StackChanges } from "./plan-json";
 import type { QuotaRow } from "./quota";
+import { renderDrift } from "./render-drift";
 import type { PlanSummaryReport, SiteReport, StackReport } from "./report";
+
+export interface RenderOptions {
+  /**
+   * The longest text to produce, in characters as JavaScript counts them (GitHub refuses a comment
+   * over 65,536). The totals, the quota table and the destroys/replacements always show in full;
+   * address lists are folded and cut with a line saying how many were left out and where.
+   * @default no limit
+   */
+  readonly maxChars?: number;
+  /** Where the full text is, for that line (Markdown), e.g. "the run's step summary (https://...)". */
+  readonly fullTextAt?: string;
+}
 
 const HEADINGS: Readonly<Record<ChangeAction, string>> = { add: "To add", change: "To change", replace: "To replace", destroy: "To destroy" };
 
@@ -83,7 +96,8 @@ function siteSection(site: SiteReport): string[] {
   return lines;
 }
 
-export function renderMarkdown(report: PlanSummaryReport): string {
+export function renderMarkdown(report: PlanSummaryReport, _options: RenderOptions = {}): string {
+  if (report.mode === "drift") return renderDrift(report, _options);
   const lines = ["## egi-cdktf plan summary", ""];
   const planned = report.stacks.filter((s) => s.status === "planned").length;
   if (report.ok) {

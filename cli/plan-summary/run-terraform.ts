@@ -114,8 +114,13 @@ function humanError(r: Result): string {
 
 const failure = (phase: Phase, message: string, warnings: readonly TerraformDiagnostic[]): StackPlan => ({ ok: false, phase, message, warnings });
 
+export interface PlanStackOptions {
+  /** A refresh-only plan (`plan -refresh-only`): what changed outside terraform, for --drift. */
+  readonly refreshOnly?: boolean;
+}
+
 /** init, validate, plan (saved to planDir) and show one stack; never throws for a terraform failure. */
-export async function planStack(tf: Terraform, stackDir: string, planFile: string): Promise<StackPlan> {
+export async function planStack(tf: Terraform, stackDir: string, planFile: string, options: PlanStackOptions = {}): Promise<StackPlan> {
   const init = await runTerraform(tf, ["init", "-input=false", "-no-color"], stackDir);
   if (init.code !== 0) return failure("init", `terraform init failed: ${humanError(init)}`, []);
 
@@ -127,7 +132,8 @@ export async function planStack(tf: Terraform, stackDir: string, planFile: strin
     return failure("validate", `terraform validate failed: ${errors.join("; ") || humanError(validate)}`, warnings);
   }
 
-  const plan = await runTerraform(tf, ["plan", "-json", "-input=false", "-lock=false", `-out=${path.resolve(planFile)}`], stackDir);
+  const mode = options.refreshOnly ? ["-refresh-only"] : [];
+  const plan = await runTerraform(tf, ["plan", ...mode, "-json", "-input=false", "-lock=false", `-out=${path.resolve(planFile)}`], stackDir);
   const planned = parseDiagnostics(plan.stdout);
   warnings.push(...planned.filter((d) => d.severity === "warning" && !warnings.some((w) => diagnosticLine(w) === diagnosticLine(d))));
   if (plan.code !== 0) {

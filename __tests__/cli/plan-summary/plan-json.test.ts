@@ -43,8 +43,8 @@ test("GIVEN a plan with updates, both kinds of replacement and a destroy WHEN su
   expect(by("change")).toEqual(["openstack_blockstorage_volume_v3.data", "openstack_compute_instance_v2.keep"]);
   expect(by("destroy")).toEqual(["openstack_networking_secgroup_v2.old"]);
   expect(s.resources.filter((r) => r.action === "replace")).toEqual([
-    { address: "openstack_compute_instance_v2.blue", type: "openstack_compute_instance_v2", action: "replace", replaceOrder: "create-before-destroy", forcedBy: ["user_data"] },
-    { address: "openstack_compute_instance_v2.rebuild", type: "openstack_compute_instance_v2", action: "replace", replaceOrder: "destroy-before-create", forcedBy: ["user_data"] },
+    { address: "openstack_compute_instance_v2.blue", type: "openstack_compute_instance_v2", action: "replace", replaceOrder: "create-before-destroy", forcedBy: ["user_data"], reason: "replace_because_cannot_update" },
+    { address: "openstack_compute_instance_v2.rebuild", type: "openstack_compute_instance_v2", action: "replace", replaceOrder: "destroy-before-create", forcedBy: ["user_data"], reason: "replace_because_cannot_update" },
   ]);
   // Resources are listed add, change, replace, destroy.
   expect(s.resources.map((r) => r.action)).toEqual(["add", "add", "add", "add", "add", "add", "change", "change", "replace", "replace", "destroy"]);

@@ -20,7 +20,7 @@ function report(instancesLimit: number, withBroken: boolean): PlanSummaryReport 
     ...(withBroken ? [{ name: "broken", status: "failed" as const, failure: { phase: "plan" as const, message: brokenMessage }, warnings: [], durationMs: 700 }] : []),
   ];
   const failures = [...(withBroken ? [`stack broken: ${brokenMessage}`] : []), ...rows.filter((r) => r.status === "over").map((r) => overQuotaLine(LABEL, r))];
-  return { ok: failures.length === 0, failures, stacks, quota: [site], terraform: { binary: "terraform", version: "1.11.4" }, durationMs: 2500 };
+  return { mode: "plan", app: ".", ok: failures.length === 0, failures, stacks, quota: [site], terraform: { binary: "terraform", version: "1.11.4" }, durationMs: 2500 };
 }
 
 test("GIVEN every plan succeeded within quota WHEN rendered THEN a success line, the stack table, the addresses to add and the quota table", () => {
