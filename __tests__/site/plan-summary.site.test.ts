@@ -120,7 +120,7 @@ test("GIVEN a Check-in credential and room in the project WHEN plan-summary runs
   const after = await siteAnswers();
 
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^plan-summary: workers: 8 to add, 0 to change, 0 to replace, 0 to destroy \(\d+\.\d s\)\n$/) });
-  expect(r.stdout).toMatch(/^## egi-cdktf plan summary\n\n:white_check_mark: \*\*1 of 1 plans succeeded; nothing is over quota\.\*\*/);
+  expect(r.stdout).toMatch(/^<!-- egi-cdktf:plan-summary app=\S+ -->\n## egi-cdktf plan summary\n\n:white_check_mark: \*\*1 of 1 plans succeeded; nothing is over quota\.\*\*/);
   expect(r.stdout).toContain("| `workers` | 8 | 0 | 0 | 0 | 7 |");
   for (const address of [/openstack_compute_instance_v2\.worker-1_server_\w+/, /openstack_compute_instance_v2\.worker-2_server_\w+/, /openstack_blockstorage_volume_v3\.worker-2_data_\w+/, /openstack_networking_floatingip_v2\.worker-1_floating-ip_\w+/, /openstack_networking_secgroup_v2\.ssh_\w+/]) {
     expect(r.stdout).toMatch(new RegExp(`^- \`${address.source}\`$`, "m"));

@@ -5,6 +5,8 @@
  */
 import { CHANGE_ACTIONS, type ChangeAction, type ChangedResource, type StackChanges } from "./plan-json";
 import type { QuotaRow } from "./quota";
+import { fingerprintBlock } from "./fingerprint";
+import { markerLine } from "./marker";
 import { renderDrift } from "./render-drift";
 import type { PlanSummaryReport, SiteReport, StackReport } from "./report";
 
@@ -98,7 +100,7 @@ function siteSection(site: SiteReport): string[] {
 
 export function renderMarkdown(report: PlanSummaryReport, _options: RenderOptions = {}): string {
   if (report.mode === "drift") return renderDrift(report, _options);
-  const lines = ["## egi-cdktf plan summary", ""];
+  const lines = [markerLine({ kind: "plan-summary", app: report.app }), "## egi-cdktf plan summary", ""];
   const planned = report.stacks.filter((s) => s.status === "planned").length;
   if (report.ok) {
     lines.push(`:white_check_mark: **${planned} of ${report.stacks.length} plans succeeded; nothing is over quota.**`, "");
@@ -122,6 +124,8 @@ export function renderMarkdown(report: PlanSummaryReport, _options: RenderOption
   if (report.quota.length === 0) lines.push(planned ? "The plans add nothing that counts against a quota." : "No plan succeeded: nothing to check.", "");
   for (const site of report.quota) lines.push(...siteSection(site));
 
+  const fingerprint = fingerprintBlock(report.stacks);
+  if (fingerprint) lines.push(fingerprint, "");
   lines.push(`<sub>${report.terraform.binary}${report.terraform.version ? ` ${report.terraform.version}` : ""}, ${(report.durationMs / 1000).toFixed(1)} s</sub>`, "");
   return lines.join("\n");
 }

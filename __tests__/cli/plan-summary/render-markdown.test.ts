@@ -26,7 +26,7 @@ function report(instancesLimit: number, withBroken: boolean): PlanSummaryReport 
 test("GIVEN every plan succeeded within quota WHEN rendered THEN a success line, the stack table, the addresses to add and the quota table", () => {
   const md = renderMarkdown(report(50, false));
 
-  expect(md).toMatch(/^## egi-cdktf plan summary\n\n:white_check_mark: \*\*1 of 1 plans succeeded; nothing is over quota\.\*\*/);
+  expect(md).toMatch(/^<!-- egi-cdktf:plan-summary app=\. -->\n## egi-cdktf plan summary\n\n:white_check_mark: \*\*1 of 1 plans succeeded; nothing is over quota\.\*\*/);
   expect(md).toContain("| `workers` | 8 | 0 | 0 | 0 | 7 |");
   expect(md).toContain("**To add (8):** 1 × openstack_blockstorage_volume_v3, 2 × openstack_compute_instance_v2,");
   expect(md).toContain("- `openstack_compute_instance_v2.worker-1_server_626296C2`\n");
