@@ -19,6 +19,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TokenCache } from "./cache";
 import { sha256 } from "./checkin";
+import { maskSecret } from "./ci-mask";
 import { EgiAuthError } from "./errors";
 import type { Fetch } from "./http";
 import { call } from "./keystone";
@@ -162,6 +163,7 @@ export async function applicationCredential(session: ScopedSession, o: Applicati
     throw new EgiAuthError("KEYSTONE_ERROR", `Keystone at ${base(session)} did not create an application credential (HTTP ${res.status}: ${why})${ttlHint}`);
   }
   const body = (await res.json()) as { application_credential: { id: string; secret: string } };
+  maskSecret(body.application_credential.secret); // ci-mask: GitHub Actions log masking, before any use
   const credential: ApplicationCredential = {
     id: body.application_credential.id,
     name,

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { maskCacheEntry } from "./ci-mask";
 import { EgiAuthError } from "./errors";
 import { SECRET_FILE_MODE, writeFileAtomic } from "./write-file";
 
@@ -114,7 +115,9 @@ export class TokenCache {
     } catch {
       return undefined; // missing or torn by a crash before rename: treat as a miss
     }
-    return guard(value) ? value : undefined;
+    if (!guard(value)) return undefined;
+    maskCacheEntry(value); // ci-mask: a cached token or secret is masked in GitHub Actions logs as a fetched one is
+    return value;
   }
 
   write(kind: string, key: string, value: unknown): void {

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as OidcClient from "openid-client";
+import { maskSecret } from "./ci-mask";
 import { EgiAuthError, isTlsTrustError, rootCause } from "./errors";
 import { DEFAULT_TIMEOUT_MS, faultMessage, type Fetch, findHttpFault } from "./http";
 import { agentAccessTokenFor } from "./oidc-agent";
@@ -205,6 +206,7 @@ export async function obtainAccessToken(settings: CheckinSettings, options: Chec
   const now = options.now ?? (() => Date.now() / 1000);
   const cred = settings.credential;
   if (cred.kind === "access_token") {
+    maskSecret(cred.accessToken); // ci-mask: GitHub Actions log masking
     const claims = jwtClaims(cred.accessToken);
     return {
       accessToken: cred.accessToken,
@@ -229,6 +231,8 @@ export async function obtainAccessToken(settings: CheckinSettings, options: Chec
       cred.kind === "refresh_token"
         ? await oidc.refreshTokenGrant(config, cred.refreshToken, { scope: settings.scope })
         : await oidc.clientCredentialsGrant(config, { scope: settings.scope });
+    maskSecret(response.access_token); // ci-mask: GitHub Actions log masking, before any use
+    maskSecret(response.refresh_token); // ci-mask
     const claims = (cred.kind === "refresh_token" ? response.claims() : undefined) ?? jwtClaims(response.access_token);
     const fallbackSubject = cred.kind === "client_credentials" ? `client:${cred.clientId}` : `grant:${credentialId(settings.issuer, cred).slice(0, 16)}`;
     return {

@@ -11,6 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as net from "node:net";
+import { maskSecret } from "./ci-mask";
 import { EgiAuthError } from "./errors";
 
 export const AGENT_ACCOUNT_ENV = "OIDC_AGENT_ACCOUNT";
@@ -175,6 +176,7 @@ export async function agentAccessToken(r: AgentRequest): Promise<AgentToken> {
   }
   if (reply.status !== "success") throw refused(reply, { ...r, socketPath });
   const { access_token: accessToken, issuer, expires_at: expiresAt } = reply;
+  if (typeof accessToken === "string") maskSecret(accessToken); // ci-mask: GitHub Actions log masking
   if (typeof accessToken !== "string" || !accessToken || typeof issuer !== "string" || !issuer) {
     throw new EgiAuthError("OIDC_AGENT_UNAVAILABLE", `oidc-agent at ${AGENT_SOCKET_ENV}=${socketPath} answered success without an access token or issuer; check ${AGENT_SOCKET_ENV} points at oidc-agent`);
   }

@@ -5,6 +5,7 @@
  * make one refresh between them.
  */
 import { TokenCache } from "./cache";
+import { maskSecret } from "./ci-mask";
 import { type IdentityEntry, isDiscoveryEntry, isIdentityEntry, isScopedTokenEntry } from "./cache-entries";
 import { type AccessToken, credentialId, obtainAccessToken, sha256 } from "./checkin";
 import { createHttpClient, type Fetch } from "./http";
@@ -108,7 +109,9 @@ export async function scopedToken(settings: AuthSettings, options: SessionOption
     if (won) return { ...won, fromCache: true, authUrl };
     const access = await chain.accessToken();
     const unscoped = await federatedLogin(settings.keystone, access.accessToken, chain.fetch);
+    maskSecret(unscoped.token); // ci-mask: GitHub Actions log masking, before any use
     const scoped = await scopeToProject(settings.keystone, unscoped.token, projectId, chain.fetch);
+    maskSecret(scoped.token); // ci-mask
     chain.cache.write("keystone", chain.scopedKey(access.subject, projectId), scoped);
     return { ...scoped, fromCache: false, authUrl };
   });
@@ -120,6 +123,7 @@ export async function availableProjects(settings: AuthSettings, options: Session
   return chain.cache.withLock(chain.credId, async () => {
     const access = await chain.accessToken();
     const unscoped = await federatedLogin(settings.keystone, access.accessToken, chain.fetch);
+    maskSecret(unscoped.token); // ci-mask
     return listProjects(settings.keystone, unscoped.token, chain.fetch);
   });
 }

@@ -13,6 +13,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isAddMaskLine } from "../../auth/ci-mask";
 import { UsageError } from "../command";
 
 export interface CdktfProject {
@@ -83,18 +84,49 @@ export function appEnv(project: CdktfProject, env: Readonly<Record<string, strin
   return out;
 }
 
+export interface SynthesizeOptions {
+  /**
+   * Where the app's `::add-mask::` lines go (GitHub Actions, see auth/ci-mask.ts): each is passed on
+   * as soon as it is read, and kept out of the failure message.
+   * @default egi-cdktf's stderr (its stdout may be the summary)
+   */
+  readonly forwardMask?: (line: string) => void;
+}
+
 /** Run the app; a failure is an Error with the app's last lines of output. */
-export function synthesize(project: CdktfProject, env: Readonly<Record<string, string | undefined>>): Promise<void> {
+export function synthesize(project: CdktfProject, env: Readonly<Record<string, string | undefined>>, options: SynthesizeOptions = {}): Promise<void> {
   // A manifest left by an earlier synth must not pass for this one's if the app forgets to synth.
   fs.rmSync(path.join(project.outdir, "manifest.json"), { force: true });
+  const forwardMask = options.forwardMask ?? ((line: string) => process.stderr.write(line));
   return new Promise((resolve, reject) => {
     const child = spawn(project.app, { shell: true, cwd: project.dir, env: appEnv(project, env), stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    const keep = (d: Buffer) => {
-      output = (output + d.toString("utf8")).slice(-4000);
+    const keep = (text: string) => {
+      output = (output + text).slice(-4000);
     };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
+    // ci-mask: the app's output read line by line, so that a mask line is forwarded whole and at once.
+    const lines = (stream: NodeJS.ReadableStream) => {
+      let partial = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (d: string) => {
+        const parts = (partial + d).split("\n");
+        partial = parts.pop()!;
+        // A line too long to be a mask command need not be held whole.
+        if (partial.length > 65536 && !isAddMaskLine(partial)) {
+          keep(partial);
+          partial = "";
+        }
+        for (const line of parts) {
+          if (isAddMaskLine(line)) forwardMask(`${line.trimStart()}\n`);
+          else keep(`${line}\n`);
+        }
+      });
+      stream.on("end", () => {
+        if (partial && !isAddMaskLine(partial)) keep(partial);
+      });
+    };
+    lines(child.stdout);
+    lines(child.stderr);
     child.on("error", (e) => reject(new Error(`synth: cannot run the app command "${project.app}": ${e.message}`)));
     child.on("close", (code) => {
       if (code === 0) return resolve();
