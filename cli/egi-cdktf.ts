@@ -77,6 +77,21 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: "plan every stack; Markdown summary of changes and a quota check, for a PR comment",
     load: () => (require("./commands/plan-summary") as typeof import("./commands/plan-summary")).planSummaryCommand,
   },
+  {
+    name: "pr-comment",
+    summary: "post a summary as the pull (merge) request's one egi-cdktf comment, updating it on every push",
+    load: () => (require("./commands/pr-comment") as typeof import("./commands/pr-comment")).prCommentCommand,
+  },
+  {
+    name: "reviewed-summary",
+    summary: "write the plan summary reviewed on the pull (merge) request merged as this commit, for plan-summary --reviewed",
+    load: () => (require("./commands/reviewed-summary") as typeof import("./commands/reviewed-summary")).reviewedSummaryCommand,
+  },
+  {
+    name: "drift-issue",
+    summary: "open, update or close the app's drift issue from a plan-summary --drift report",
+    load: () => (require("./commands/drift-issue") as typeof import("./commands/drift-issue")).driftIssueCommand,
+  },
 ];
 
 /**

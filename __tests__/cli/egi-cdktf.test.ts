@@ -114,6 +114,9 @@ describe("egi-cdktf --help", () => {
       require("../../cli/commands/end-app-credentials").endAppCredentialsCommand,
       require("../../cli/commands/inventory").inventoryCommand,
       require("../../cli/commands/plan-summary").planSummaryCommand,
+      require("../../cli/commands/pr-comment").prCommentCommand,
+      require("../../cli/commands/reviewed-summary").reviewedSummaryCommand,
+      require("../../cli/commands/drift-issue").driftIssueCommand,
     ] as Array<{ name: string; summary: string }>;
     let out = "";
     const status = await main(["--help"], { stdout: (t) => (out += t), stderr: () => undefined, env: {} });
