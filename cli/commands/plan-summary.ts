@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { writeFileAtomic } from "../../auth/write-file";
 import { type Command, parseFlags, SETTING_FLAGS, SETTINGS_HELP, showArg, UsageError } from "../command";
 import { checkOutputFile, checkTempFolder } from "../path-checks";
+import { readFingerprint } from "../plan-summary/fingerprint";
 import { runPlanSummary } from "../plan-summary/plan-summary";
 import { redact } from "../plan-summary/report";
 import { renderMarkdown } from "../plan-summary/render-markdown";
@@ -138,12 +139,15 @@ function parseMaxChars(raw: string | undefined): number {
 
 function readReviewed(file: string): { markdown: string; file: string } {
   if (!file.trim()) throw new UsageError("--reviewed is empty; give the reviewed summary's file, e.g. --reviewed reviewed.md");
+  let markdown: string;
   try {
-    return { markdown: fs.readFileSync(file, "utf8"), file };
+    markdown = fs.readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`--reviewed ${file}: cannot read it (${code ?? (err as Error).message}); give the reviewed summary's file (egi-cdktf reviewed-summary writes it)`);
   }
+  readFingerprint(markdown, file); // no or a damaged fingerprint: exit 2 now, before synth and the plans
+  return { markdown, file };
 }
 
 /** Where the comment's cut lines point: the step summary, the full file (as a GitLab artifact link), or the flag that shows all. */
