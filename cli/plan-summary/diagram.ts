@@ -289,7 +289,7 @@ class PlanGraph {
     if (n === 0) {
       // Configuration without a network block: Nova attaches the project's network. Without any
       // configuration to tell (a trimmed plan) and no planned value, nothing is drawn.
-      return server.config?.expressions ? [{ key: "network:default", kind: "network", label: "network: the project's own (Nova picks)", mark: "unchanged" }] : [];
+      return server.config?.expressions ? [{ key: "network:default", kind: "network", label: "network chosen by Nova", mark: "unchanged" }] : [];
     }
     const out: Neighbour[] = [];
     for (let i = 0; i < n; i++) {

@@ -273,8 +273,8 @@ describe("crafted plans", () => {
     const d = draw(plan);
     expect(d.linked("+ w-0")).toEqual(["+ floating IP 172.24.4.10", "network vo-net", "security group default"]);
     expect(d.linked("+ w-1")).toEqual(["+ floating IP 172.24.4.11", "network vo-net", "security group default"]);
-    expect(d.linked("+ n-a")).toEqual(["+ volume data-a, 1 GB", "network: the project's own (Nova picks)"]);
-    expect(d.linked("+ n-b")).toEqual(["+ volume data-b, 2 GB", "network: the project's own (Nova picks)"]);
+    expect(d.linked("+ n-a")).toEqual(["+ volume data-a, 1 GB", "network chosen by Nova"]);
+    expect(d.linked("+ n-b")).toEqual(["+ volume data-b, 2 GB", "network chosen by Nova"]);
     for (const id of d.chart.nodes.keys()) expect(id).toMatch(/^[a-z]+_?[a-z]*\d*$/);
     expect(d.src).not.toMatch(/openstack_|pool\[|named\[/);
   });
