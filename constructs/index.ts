@@ -54,6 +54,7 @@ export { TeamState, type PostgresTeamStateProps } from "./team-state";
 
 // Synth-time lookups pinned in egi-cdktf.context.json.
 export { ContextFile } from "./lookups/context-file";
+export { ReviewHint, ReviewHints } from "./review-hints"; // plan-summary review hints, silenced per resource in code
 
 // The generated bindings of the resources the constructs expose (`site.provider`, `vm.instance`, ...).
 export * as provider from "../.gen/providers/openstack/provider";
