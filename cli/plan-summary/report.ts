@@ -23,7 +23,10 @@ export interface StackReport {
   readonly warnings: readonly Warning[];
   /** Present when the plan succeeded. */
   readonly changes?: StackChanges;
-  /** What a reviewer should look at twice (not silenced in code); present when the plan succeeded. */
+  /**
+   * What a reviewer should look at twice; present when the plan succeeded. Findings with `silenced`
+   * were silenced in code (ReviewHints.silence) with that reason: listed, not counted as warnings.
+   */
   readonly hints?: readonly ReviewHintFinding[];
   /** Mermaid source of the stack's servers when the plan adds, replaces or destroys any. */
   readonly diagram?: string;
