@@ -83,8 +83,11 @@ export class ForgeStandIn {
   readonly gitlabIssues = new Map<number, StandInIssue>();
   /** Commits of the repository that no pull (merge) request holds: direct pushes. */
   readonly commits = new Set<string>();
-  /** Statuses to answer instead, once each, for the next requests matching `method path`. */
-  readonly faults: Array<{ match: RegExp; status: number }> = [];
+  /**
+   * Answers instead, once each, for the next requests matching `method path`: a status (with
+   * `headers`), or no answer at all (`hang`, until the client gives up or the stand-in closes).
+   */
+  readonly faults: Array<{ match: RegExp; status?: number; headers?: Record<string, string>; hang?: boolean }> = [];
   private readonly tokens = new Map<string, StandInToken>();
   private nextId = 1000;
   private clock = Date.parse("2026-01-01T00:00:00Z");
@@ -141,8 +144,9 @@ export class ForgeStandIn {
     let answer: Answer | undefined;
     const fault = this.faults.findIndex((f) => f.match.test(`${req.method} ${url.pathname}`));
     if (fault >= 0) {
-      const [{ status }] = this.faults.splice(fault, 1);
-      answer = [status, { message: `stand-in fault ${status}` }];
+      const [{ status = 500, headers, hang }] = this.faults.splice(fault, 1);
+      if (hang) return;
+      answer = [status, { message: `stand-in fault ${status}` }, headers];
     } else {
       let body: Record<string, unknown> = {};
       try {

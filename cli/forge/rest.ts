@@ -132,13 +132,19 @@ export class RestClient {
       }
       return { status: response.status, data: data as T, headers: response.headers };
     }
-    throw new Error(this.clean(this.failure(c, url, response.status, data)));
+    throw new Error(this.clean(this.failure(c, url, response, data)));
   }
 
   /** One line: the service, what failed, the status and the server's word, and what to check. */
-  private failure(c: RestCall, url: URL, status: number, data: unknown): string {
+  private failure(c: RestCall, url: URL, response: Response, data: unknown): string {
+    const { status } = response;
     const said = serverMessage(data);
     const head = `${this.o.service}: cannot ${c.what}: HTTP ${status} on ${this.where(c, url)}${said ? ` (${said})` : ""}`;
+    // GitHub says a used-up rate limit with 403 (or 429) and x-ratelimit-remaining: 0, not a missing permission.
+    if ((status === 403 || status === 429) && response.headers.get("x-ratelimit-remaining") === "0") {
+      const reset = Number(response.headers.get("x-ratelimit-reset"));
+      return `${head}; the token's rate limit is used up${Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : ""}: try again then`;
+    }
     switch (status) {
       case 401:
         return `${head}; ${c.hints.unauthorized}`;

@@ -74,6 +74,25 @@ describe("forge refusals (stand-in)", () => {
     expectOneLineError(r, ["HTTP 500", "try again later"], TOKENS);
   });
 
+  test("GIVEN GitHub's rate limit used up (403, x-ratelimit-remaining: 0) WHEN pr-comment runs THEN exit 1, one line saying so and when it resets, not a permission", async () => {
+    standIn.faults.push({ match: /^GET .*\/issues\/21\/comments$/, status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1893456000" } });
+
+    const r = await run(["pr-comment", summary, "--pr", "21"], githubEnv(standIn));
+
+    expect(r.status).toBe(1);
+    expectOneLineError(r, ["HTTP 403", "rate limit is used up until 2030-01-01T00:00:00.000Z"], TOKENS);
+    expect(r.stderr).not.toContain("permissions");
+  });
+
+  test("GIVEN a GitLab API that never answers the list WHEN pr-comment runs with EGI_HTTP_TIMEOUT=0.3 THEN exit 1 after the attempts, one line naming the timeout", async () => {
+    for (let i = 0; i < 3; i++) standIn.faults.push({ match: /^GET .*\/merge_requests\/21\/notes$/, hang: true });
+
+    const r = await run(["pr-comment", summary, "--pr", "21"], gitlabEnv(standIn, { EGI_HTTP_TIMEOUT: "0.3" }));
+
+    expect(r.status).toBe(1);
+    expectOneLineError(r, ["no answer within 0.3 s, 3 times", "CI_API_V4_URL", "EGI_HTTP_TIMEOUT"], TOKENS);
+  });
+
   test("GIVEN GITHUB_API_URL where nothing listens WHEN pr-comment runs THEN exit 1, one line: cannot reach, check GITHUB_API_URL", async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
