@@ -128,7 +128,8 @@ export async function changedSince(o: ChangedSinceOptions): Promise<ChangedSince
     for (const stack of o.head) {
       const at = baseStacks.find((s) => s.name === stack.name);
       if (!at) addedStacks.push(stack.name);
-      else (compareWith(stack, at) ? unchanged : changed).push(stack.name);
+      // A stack synth reported errors for is never skipped: planning it is what shows the errors.
+      else (!stack.annotations.some((a) => a.level === "error") && compareWith(stack, at) ? unchanged : changed).push(stack.name);
     }
     const headNames = new Set(allHeadStacks(o).map((s) => s.name));
     const removed = baseStacks.map((s) => s.name).filter((name) => !headNames.has(name));

@@ -44,7 +44,7 @@ for (const [name, s] of Object.entries(cfg.stacks)) {
   fs.rmSync(path.join(dir, "clouds.yaml"), { force: true });
   fs.symlinkSync(path.join(cache, key + ".json"), path.join(dir, "clouds.yaml"));
   fs.writeFileSync(path.join(dir, "egi-cdktf.auto.tfvars.json"), JSON.stringify({ cloud: String(Math.random()) }));
-  stacks[name] = { name, workingDirectory: "stacks/" + name, annotations: [] };
+  stacks[name] = { name, workingDirectory: "stacks/" + name, annotations: s.annotations ?? [] };
 }
 fs.writeFileSync(path.join(out, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks }));
 }
@@ -57,6 +57,8 @@ module.exports = (name, config) => ({ terraform: { backend: { local: { path: pat
 
 interface StackConfig {
   readonly config: Record<string, unknown>;
+  /** The manifest's annotations for the stack, as cdktf writes them. */
+  readonly annotations?: ReadonlyArray<{ level: string; constructPath: string; message: string }>;
   readonly assets?: Record<string, string>;
 }
 interface AppConfig {
@@ -203,6 +205,15 @@ describe("changedSince", () => {
     const { result } = await compare(repo, "HEAD~1", ["web"]);
 
     expect(result).toMatchObject({ unchanged: ["web"], added: [], removed: ["old"] });
+  });
+
+  test("GIVEN a stack synth reports an error for, the same at the base WHEN compared THEN it is not skipped (its plan is what shows the error)", async () => {
+    const error = [{ level: "@cdktf/error", constructPath: "web/vm", message: "no flavor fits" }];
+    const repo = repoWith({ stacks: { ...base.stacks, web: { ...base.stacks!.web, annotations: error } } });
+
+    const { result } = await compare(repo, "HEAD");
+
+    expect(result.unchanged).toEqual(["net", "db", "old"]);
   });
 
   test("GIVEN the app broken at the base WHEN compared THEN no error: every stack is planned, and the note and the log line say why", async () => {
