@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CHECKIN_SECRET_VARS } from "../client-env";
 import { showArg, UsageError } from "../command";
-import { type ChangedSince, changedSince } from "./changed-stacks";
+import { type ChangedSince, changedSince, resolveRef } from "./changed-stacks";
 import { credentialSecrets, type Env, providerCredential, type SiteCredential, siteKey, stackFolderSecrets } from "./credentials";
 import { serverDiagram } from "./diagram";
 import { driftOf } from "./drift";
@@ -157,6 +157,7 @@ export async function runPlanSummary(o: PlanSummaryOptions): Promise<PlanSummary
   const secrets = o.secrets ?? new Set<string>();
   for (const name of ["OS_TOKEN", "OS_AUTH_TOKEN", "OS_PASSWORD", ...CHECKIN_SECRET_VARS]) if (o.env[name]) secrets.add(o.env[name]!);
   const project = readProject(o.dir);
+  if (o.changedSince) resolveRef(o.dir, o.changedSince, o.env); // a bad ref: exit 2 now, not after synth
   const tf = terraformFor(o.env);
   const version = await runTerraform(tf, ["version", "-json"], o.dir);
   const terraformVersion = (() => {
@@ -173,7 +174,6 @@ export async function runPlanSummary(o: PlanSummaryOptions): Promise<PlanSummary
   if (selected.length === 0) throw new Error(`${project.outdir}/manifest.json lists no stacks: nothing to plan`);
   const since: ChangedSince | undefined = o.changedSince ? await changedSince({ project, head: selected, ref: o.changedSince, env: o.env, log: o.log }) : undefined;
   const stacks = since ? selected.filter((s) => !since.unchanged.includes(s.name)) : selected;
-  if (since) o.log(`plan-summary: ${stacks.length} of ${selected.length} stacks differ from ${since.ref} (${since.base.slice(0, 12)})${since.unchanged.length ? `; unchanged: ${since.unchanged.join(", ")}` : ""}`);
   for (const stack of stacks) for (const s of stackFolderSecrets(stack.dir)) secrets.add(s);
 
   const planDir = fs.mkdtempSync(path.join(os.tmpdir(), "egi-cdktf-plan-"));
@@ -199,7 +199,9 @@ export async function runPlanSummary(o: PlanSummaryOptions): Promise<PlanSummary
   for (const b of buckets.values()) if (b.credential) for (const s of credentialSecrets(b.credential)) secrets.add(s);
   const quota = await Promise.all([...buckets.values()].map((b) => checkSite(b, o.env)));
 
-  const unchanged: StackReport[] = (since?.unchanged ?? []).map((name) => ({ name, status: "unchanged", warnings: [], durationMs: 0 }));
+  const unchanged: StackReport[] = selected
+    .filter((s) => since?.unchanged.includes(s.name))
+    .map((s) => ({ name: s.name, status: "unchanged", warnings: synthWarnings(s), durationMs: 0 }));
   const allStacks = selected.map((s) => reports.find((r) => r.name === s.name) ?? unchanged.find((r) => r.name === s.name)!);
   const reviewed: ReviewedCheck | undefined = o.reviewed ? checkAgainstReviewed(o.reviewed.markdown, o.reviewed.file, allStacks) : undefined;
   const failures = [
