@@ -49,6 +49,7 @@ describe("bad values: exit 2, one line naming the flag, before synth", () => {
     ${"--max-chars below 4000"}            | ${["--max-chars", "100"]}                       | ${{}}                                 | ${"of at least 4000, e.g. --max-chars 65536"}
     ${"a negative --max-chars"}            | ${["--max-chars", "-1"]}                        | ${{}}                                 | ${'--max-chars "-1"'}
     ${"an empty --changed-since"}          | ${["--changed-since", ""]}                      | ${{}}                                 | ${"--changed-since is empty; give a git ref, e.g. --changed-since origin/main"}
+    ${"--changed-since outside a git repo"} | ${["--changed-since", "HEAD"]}                  | ${{}}                                 | ${"--changed-since needs a git repository"}
     ${"an empty --app"}                    | ${["--app", " "]}                               | ${{}}                                 | ${"--app is empty"}
     ${"--drift with --changed-since"}      | ${["--drift", "--changed-since", "HEAD"]}       | ${{}}                                 | ${"--drift checks every stack: leave out --changed-since"}
     ${"--drift with --reviewed"}           | ${["--drift", "--reviewed", "r.md"]}            | ${{}}                                 | ${"--drift makes no plan to compare with a review"}
