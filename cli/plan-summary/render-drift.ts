@@ -8,6 +8,7 @@
  * only names (values can be secrets, and the issue is often public).
  */
 import * as path from "node:path";
+import { driftFoundLine } from "../forge/drift-found";
 import { markerLine } from "./marker";
 import type { RenderOptions } from "./render-markdown";
 import type { DriftedResource } from "./drift";
@@ -18,9 +19,6 @@ export interface DriftRenderOptions extends RenderOptions {
   /** When the check ran, shown at the end (the issue is updated in place: when did it last look?). @default now */
   readonly now?: Date;
 }
-
-/** The hidden line `drift-issue` reads: whether anything drifted. */
-export const driftFoundLine = (found: boolean): string => `<!-- egi-cdktf:drift-found ${found ? "yes" : "no"} -->`;
 
 /** The longest line taken from terraform or the site (one error must not fill the issue). */
 const MAX_TEXT = 900;

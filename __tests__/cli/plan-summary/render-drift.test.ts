@@ -1,4 +1,5 @@
 /** renderDrift: the Markdown of the drift issue, on hand-made reports (the site test renders real ones). */
+import { driftFoundIn } from "../../../cli/forge/drift-found";
 import type { DriftedResource } from "../../../cli/plan-summary/drift";
 import { readMarker } from "../../../cli/plan-summary/marker";
 import type { PlanSummaryReport, StackReport } from "../../../cli/plan-summary/report";
@@ -114,4 +115,9 @@ test("GIVEN a drift report WHEN renderMarkdown (what plan-summary calls) renders
   const r = report([stack("web", [RULE])]);
   expect(readMarker(renderMarkdown(r))).toEqual({ kind: "drift", app: "infra/site-a" });
   expect(renderMarkdown(r)).not.toContain("### Quota");
+});
+
+test("GIVEN reports with and without drift WHEN drift-issue's reader (driftFoundIn) reads the rendered text THEN it finds yes and no", () => {
+  expect(driftFoundIn(renderDrift(report([stack("web", [RULE])]), { now: NOW }))).toBe(true);
+  expect(driftFoundIn(renderDrift(report([stack("web", [])]), { now: NOW }))).toBe(false);
 });
