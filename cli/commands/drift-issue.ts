@@ -18,11 +18,11 @@ export const driftIssueCommand: Command = {
   usage: `Usage: egi-cdktf drift-issue FILE
 
 FILE is a drift report (egi-cdktf plan-summary --drift --out FILE). While it says drift was found
-(its hidden line ${driftFoundLine(true)}), keeps one open issue labelled ${DRIFT_LABEL} with FILE
-as its text: opens it, or updates the open one of the same app (found by the label and the marker on
-its first line, written by the same token). When FILE says no drift (${driftFoundLine(false)}),
-closes it (and any older one of the app) with a comment; with none open, does nothing. Prints the
-issue's URL.
+(its hidden line ${driftFoundLine(true)}), keeps one open issue labelled
+${DRIFT_LABEL} with FILE as its text: opens it, or updates the open one of the same app (found by
+the label and the marker on its first line, written by the same token). When FILE says no drift
+(${driftFoundLine(false)}), closes it (and any older one of the app) with a comment;
+with none open, does nothing. Prints the issue's URL.
 GitHub Actions (GITHUB_ACTIONS=true): GITHUB_API_URL, GITHUB_REPOSITORY, and the token in
   GITHUB_TOKEN (or GH_TOKEN), with the job's permissions: issues: write
 GitLab CI (GITLAB_CI=true): CI_API_V4_URL, CI_PROJECT_ID, and GITLAB_NOTE_TOKEN (api scope,
