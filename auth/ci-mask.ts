@@ -24,7 +24,9 @@
  * - cdktf-cli runs the app (where the hook, auth/hook.ts, derives the credentials) through
  *   @cdktf/commons `shell()` (cli-core src/lib/synth-stack.js, for synth, diff, deploy, destroy):
  *   each stdout chunk of the app is printed at once with console.log, unchanged (checked with
- *   `cdktf deploy` 0.21.0 and CI=true: the app's `::add-mask::` line reached cdktf's stdout as is);
+ *   `cdktf deploy` 0.21.0: the app's `::add-mask::` line reached cdktf's stdout as is). That needs
+ *   CI set (GitHub sets CI=true in every step): without it, or with CI=false, cdktf's terminal UI
+ *   (ink) writes cursor codes before the line, and the runner no longer sees a command in it;
  *   the app's stderr is kept for the error message and printed by cdktf's logger as
  *   `[<time>] [ERROR] default - <line>`, which is no longer a command (and would show the value).
  *   So inside the app the mask goes to stdout.
