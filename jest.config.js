@@ -5,6 +5,8 @@ const path = require("node:path");
 // own `terraform version` probe then reads the offline mirror's CLI config, not the shell's (a
 // TF_CLI_CONFIG_FILE naming a missing file made it relay terraform's warning as an [ERROR] line).
 process.env.TF_CLI_CONFIG_FILE = path.resolve(__dirname, process.env.TERRAFORM_MIRROR_DIR ?? ".terraform-mirror", "terraformrc");
+// And as setup-env.ts: no `::add-mask::` lines in children's output when the suite itself runs on GitHub Actions.
+delete process.env.GITHUB_ACTIONS;
 
 /** @type {import('jest').Config} */
 module.exports = {
