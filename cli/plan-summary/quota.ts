@@ -7,6 +7,7 @@
  */
 import type { FlavorInfo } from "../../constructs/lookups/site-api";
 import { type Amounts, type FlavorRef, QUOTA_RESOURCES, type QuotaNeed, type QuotaResource } from "./quota-needs";
+import { naturalCompare } from "./natural-sort";
 
 export interface Limit {
   /** -1: unlimited. */
@@ -105,6 +106,9 @@ export function quotaRows(needs: readonly StackNeed[], quota: SiteQuota): QuotaR
       }
     }
     if (adds === 0 && unknown.length === 0) continue;
+    // terraform lists resources sorted as text (worker10 before worker2); a reader expects worker1, worker2, ...
+    addedBy.sort(naturalCompare);
+    unknown.sort(naturalCompare);
     const base = { resource, label: QUOTA_LABELS[resource], adds, addedBy, unknown };
     const limit = quota.limits[resource];
     if (!limit) {

@@ -101,7 +101,7 @@ test("GIVEN a project with a good and a failing stack WHEN plan-summary runs THE
   expect(r.stdout).toContain("| `ok` | 1 | 0 | 0 | 0 | 1 |");
   expect(r.stdout).toContain("- synth `ok`: a warning from synth");
   expect(r.stdout).toContain("- `terraform_data.a`");
-  expect(r.stdout).toContain("**Outputs that change (1):** `greeting` (add)");
+  expect(r.stdout).toContain("**Outputs that change (1):**\n\n- `greeting` (add)");
   expect(r.stdout).toContain("The plans add nothing that counts against a quota.");
   expect([...fs.readdirSync(os.tmpdir())].filter((f) => !before.has(f) && f.startsWith("egi-cdktf-plan-"))).toEqual([]);
   expect(filesBelow(dir).filter((f) => /plan$|\.tfplan$/.test(f))).toEqual([]);

@@ -155,3 +155,17 @@ describe("quota arithmetic", () => {
     expect(rows[0].addedBy).toHaveLength(4);
   });
 });
+
+test("GIVEN servers worker1..worker12 in terraform's text order WHEN over quota THEN the line names worker1 to worker5, as a reader counts", () => {
+  const server = needsOf("workers").find((n) => n.type === "openstack_compute_instance_v2")!;
+  // terraform sorts addresses as text: worker1, worker10, worker11, worker12, worker2, ...
+  const names = Array.from({ length: 12 }, (_, i) => `worker${i + 1}`).sort();
+  const needs = names.map((n) => ({ ...server, address: `openstack_compute_instance_v2.${n}`, stack: "fleet" }));
+  const tight: SiteQuota = { ...PLENTY, limits: { ...PLENTY.limits, instances: { limit: 5, used: 0 } } };
+
+  const row = quotaRows(needs, tight).find((r) => r.resource === "instances")!;
+
+  expect(overQuotaLine("P", row)).toBe(
+    "over quota at P: instances: the plans add 12 (fleet: openstack_compute_instance_v2.worker1, fleet: openstack_compute_instance_v2.worker2, fleet: openstack_compute_instance_v2.worker3, fleet: openstack_compute_instance_v2.worker4, fleet: openstack_compute_instance_v2.worker5, and 7 more) but the project has 5 left (limit 5, used 0)",
+  );
+});
