@@ -1,5 +1,5 @@
 import { type Command, parseFlags, showArg, UsageError } from "../command";
-import { driftFoundIn, driftFoundLine } from "../forge/drift-found";
+import { driftFoundIn, driftFoundLine, driftUnknownIn } from "../forge/drift-found";
 import { forgeFromEnv } from "../forge/forge";
 import { stickyNotes } from "../forge/sticky";
 import { checkBodyLength, readSummaryFile } from "../forge/summary-file";
@@ -28,7 +28,8 @@ GitHub Actions (GITHUB_ACTIONS=true): GITHUB_API_URL, GITHUB_REPOSITORY, and the
 GitLab CI (GITLAB_CI=true): CI_API_V4_URL, CI_PROJECT_ID, and GITLAB_NOTE_TOKEN (api scope,
   Reporter role or above)
 Exit status: 0 when the issue is as FILE says; 1 when the forge refused or was unreachable (one
-line with the HTTP status and what to check, never the token); 2 for usage errors (FILE missing,
+line with the HTTP status and what to check, never the token), or when FILE found no drift but
+could not check every stack (${driftFoundLine("unknown")}: the issue is left as it is); 2 for usage errors (FILE missing,
 not a drift report, too long, a variable not set). EGI_HTTP_TIMEOUT: seconds per request [30].`,
   async run(argv, io) {
     const { positionals } = parseFlags(argv, {}, true, driftIssueCommand.usage);
@@ -36,6 +37,11 @@ not a drift report, too long, a variable not set). EGI_HTTP_TIMEOUT: seconds per
     if (positionals.length > 1) throw new UsageError(`one FILE only; unexpected argument ${showArg(positionals[1])}`);
     const file = positionals[0];
     const { body, marker } = readSummaryFile(file, "drift");
+    if (driftUnknownIn(body)) {
+      // A stack could not be checked: its drift is unknown, so an open issue is neither closed nor changed.
+      io.stderr(`egi-cdktf: ${file}: some stacks could not be checked for drift (plan-summary --drift exited 1); the drift issue is left as it is\n`);
+      return 1;
+    }
     const found = driftFoundIn(body);
     if (found === undefined) throw new UsageError(`FILE ${file} says neither that drift was found nor that none was (${driftFoundLine(true)}): give the report egi-cdktf plan-summary --drift --out FILE wrote`);
     const forge = forgeFromEnv(io.env);

@@ -4,9 +4,17 @@
  * read the prose. Reports without it (written before it existed) are read by their "No drift" line.
  */
 
-/** The hidden line drift-issue reads: `<!-- egi-cdktf:drift-found yes|no -->`. */
-export function driftFoundLine(found: boolean): string {
-  return `<!-- egi-cdktf:drift-found ${found ? "yes" : "no"} -->`;
+/**
+ * The hidden line drift-issue reads: `<!-- egi-cdktf:drift-found yes|no -->`, or `unknown` when no
+ * drift was found but some stack could not be checked (then nothing may be closed).
+ */
+export function driftFoundLine(found: boolean | "unknown"): string {
+  return `<!-- egi-cdktf:drift-found ${found === "unknown" ? "unknown" : found ? "yes" : "no"} -->`;
+}
+
+/** The report found no drift but could not check every stack (its hidden line says `unknown`). */
+export function driftUnknownIn(markdown: string): boolean {
+  return /^<!-- egi-cdktf:drift-found unknown -->\s*$/m.test(markdown);
 }
 
 /** How many lines from the top the "No drift" / "Drift found" fallback looks at. */

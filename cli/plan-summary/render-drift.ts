@@ -55,7 +55,9 @@ function lines(report: PlanSummaryReport, rowsShown: number, options: DriftRende
   const drifted = report.stacks.filter((s) => (s.drift?.length ?? 0) > 0);
   const checked = report.stacks.filter((s) => s.status === "planned" && s.drift !== undefined);
   const total = drifted.reduce((n, s) => n + s.drift!.length, 0);
-  const out = [markerLine({ kind: "drift", app: report.app }), driftFoundLine(found), "## egi-cdktf drift report", ""];
+  // No drift seen but a stack not checked: not a verdict drift-issue may close an issue on.
+  const verdict = found ? true : report.failures.length ? "unknown" : false;
+  const out = [markerLine({ kind: "drift", app: report.app }), driftFoundLine(verdict), "## egi-cdktf drift report", ""];
 
   if (found) {
     out.push(`:warning: **Drift: ${plural(total, "resource")} in ${drifted.length} of ${plural(report.stacks.length, "stack")} differ from the state: changed or deleted outside terraform.**`, "");

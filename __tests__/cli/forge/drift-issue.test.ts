@@ -33,8 +33,8 @@ async function run(args: string[], env: Record<string, string | undefined>) {
 }
 
 let files = 0;
-function report(app: string, found: boolean, text: string): { file: string; body: string } {
-  const body = summaryText("drift", app, `<!-- egi-cdktf:drift-found ${found ? "yes" : "no"} -->\n${text}`);
+function report(app: string, found: boolean | "unknown", text: string): { file: string; body: string } {
+  const body = summaryText("drift", app, `<!-- egi-cdktf:drift-found ${found === "unknown" ? "unknown" : found ? "yes" : "no"} -->\n${text}`);
   const file = path.join(dir, `drift-${++files}.md`);
   fs.writeFileSync(file, body);
   return { file, body };
@@ -80,6 +80,20 @@ describe.each(forges)("drift-issue on the stand-in $name", (forge) => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("nothing to do");
     expect(standIn.requests.slice(before).filter((q) => q.method !== "GET")).toEqual([]);
+  });
+  test("GIVEN an open drift issue and a report that found no drift but could not check a stack WHEN drift-issue runs THEN exit 1, one line, and the issue stays open and unchanged", async () => {
+    const app = `apps/partial-${forge.name}`;
+    const opened = await run(["drift-issue", report(app, true, "Drift found.").file], forge.env());
+    const before = standIn.requests.length;
+
+    const r = await run(["drift-issue", report(app, "unknown", "1 problem: this stack was not checked for drift.").file], forge.env());
+
+    expect(opened.status).toBe(0);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^egi-cdktf: [^\n]+: some stacks could not be checked for drift \(plan-summary --drift exited 1\); the drift issue is left as it is\n$/);
+    expect(standIn.requests.slice(before)).toEqual([]);
+    const issue = [...forge.issues().values()].find((i) => i.title.includes(app))!;
+    expect([issue.state, issue.comments.length]).toEqual(["open", 0]);
   });
 });
 

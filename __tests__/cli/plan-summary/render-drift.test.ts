@@ -64,10 +64,10 @@ test("GIVEN OpenTofu named by its path WHEN rendered THEN the advice and the foo
   expect(md).not.toContain("/opt/mirror");
 });
 
-test("GIVEN one stack that failed to plan WHEN rendered THEN its failure at the top and in its section, as not checked; drift-found follows the stacks that were checked", () => {
+test("GIVEN one stack that failed to plan and no drift in the other WHEN rendered THEN its failure at the top and in its section, as not checked; drift-found unknown (no issue may be closed on it)", () => {
   const md = renderDrift(report([failed("broken", "terraform plan failed: Your query returned <no> results"), stack("web", [])]), { now: NOW });
 
-  expect(md.split("\n")[1]).toBe("<!-- egi-cdktf:drift-found no -->");
+  expect(md.split("\n")[1]).toBe("<!-- egi-cdktf:drift-found unknown -->");
   expect(md).toContain(":x: **1 problem: this stack was not checked for drift.**\n\n- :x: stack broken: terraform plan failed: Your query returned &lt;no&gt; results");
   expect(md).toContain("### Stack `broken`\n\n:x: not checked: terraform plan failed: Your query returned &lt;no&gt; results");
   expect(md).toContain(":white_check_mark: **No drift: the resources of 1 stack of 2 are as the state says.**");
@@ -107,7 +107,7 @@ test("GIVEN 300 failed stacks whose lines alone exceed --max-chars 4000 WHEN ren
   const md = renderDrift(report(stacks), { now: NOW, maxChars: 4000 });
 
   expect(md.length).toBeLessThanOrEqual(4000);
-  expect(md.split("\n").slice(0, 2)).toEqual(["<!-- egi-cdktf:drift app=infra%2Fsite-a -->", "<!-- egi-cdktf:drift-found no -->"]);
+  expect(md.split("\n").slice(0, 2)).toEqual(["<!-- egi-cdktf:drift app=infra%2Fsite-a -->", "<!-- egi-cdktf:drift-found unknown -->"]);
   expect(md).toMatch(/\n… cut at 4000 characters: the full report is in the output of `egi-cdktf plan-summary --drift --max-chars 0`\.\n$/);
 });
 
