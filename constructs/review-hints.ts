@@ -79,7 +79,7 @@ function describe(value: unknown): string {
  */
 export class ReviewHints {
   /**
-   * The review hints of the resources under `scope` (the scope itself included).
+   * The review hints that `egi-cdktf plan-summary` shows for the resources under `scope` (the scope itself included).
    * @param scope a construct: a stack, a `VirtualMachine`, a `SecurityGroup`, a single resource
    */
   public static of(scope: IConstruct): ReviewHints {
@@ -92,7 +92,7 @@ export class ReviewHints {
   private constructor(private readonly scope: IConstruct) {}
 
   /**
-   * Keeps `hint` out of the plan summary for every resource under the scope it applies to,
+   * Keeps `hint` out of the warnings of `egi-cdktf plan-summary` for every resource under the scope it applies to,
    * including resources added to the scope later (applied at synth). The summary lists the
    * silenced hints apart, each with `reason`. A silence on a more specific scope (one rule) wins
    * over one on its parent (the security group) for the same hint.
