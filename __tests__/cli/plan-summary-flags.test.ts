@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../cli/egi-cdktf";
+import { runMain } from "../support/run-main";
 import { tempDirsRemovedAfterAll } from "../support/temp-dirs";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -34,12 +34,10 @@ app.synth();\n`,
   return { dir, ran: () => fs.existsSync(path.join(dir, "synth-ran")) };
 }
 
+/** `egi-cdktf plan-summary ARGS` in `dir` (the afterEach goes back). */
 async function run(args: string[], dir: string, env: Record<string, string | undefined> = baseEnv()) {
-  let stdout = "";
-  let stderr = "";
   process.chdir(dir);
-  const status = await main(["plan-summary", ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
-  return { status, stdout, stderr };
+  return runMain(["plan-summary", ...args], env);
 }
 
 describe("bad values: exit 2, one line naming the flag, before synth", () => {

@@ -335,6 +335,14 @@ export const GITLAB_BOT: StandInUser = { id: 9001, login: "project_4242_bot_1f2e
 export const PERSON: StandInUser = { id: 583231, login: "octo-reviewer", bot: false };
 export const OTHER_BOT: StandInUser = { id: 49699333, login: "dependabot[bot]", bot: true };
 
+/** A stand-in that knows the two bots' tokens the forge commands' tests post with: GitHub's job token (an integration's) and GitLab's project access token. */
+export async function standInWithBots(): Promise<ForgeStandIn> {
+  const standIn = await ForgeStandIn.start();
+  standIn.addToken(GITHUB_BOT_TOKEN, { user: GITHUB_BOT, integration: true });
+  standIn.addToken(GITLAB_BOT_TOKEN, { user: GITLAB_BOT });
+  return standIn;
+}
+
 /** The variables of a GitHub Actions job of GITHUB_REPO (GitHub Enterprise Server's API URL form). */
 export function githubEnv(standIn: ForgeStandIn, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return { GITHUB_ACTIONS: "true", GITHUB_API_URL: standIn.githubApiUrl, GITHUB_REPOSITORY: GITHUB_REPO, GITHUB_TOKEN: GITHUB_BOT_TOKEN, EGI_HTTP_TIMEOUT: "5", ...extra };

@@ -6,10 +6,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../../cli/egi-cdktf";
 import { driftFoundIn, driftFoundLine } from "../../../cli/forge/drift-found";
 import { expectOneLineError } from "../../support/cli-output";
-import { ForgeStandIn, GITHUB_BOT, GITHUB_BOT_TOKEN, GITLAB_BOT, GITLAB_BOT_TOKEN, githubEnv, gitlabEnv, PERSON, type StandInIssue, summaryText } from "../../support/forge-stand-in";
+import { ForgeStandIn, GITHUB_BOT, GITHUB_BOT_TOKEN, GITLAB_BOT, GITLAB_BOT_TOKEN, githubEnv, gitlabEnv, PERSON, type StandInIssue, standInWithBots, summaryText } from "../../support/forge-stand-in";
+import { runMain as run } from "../../support/run-main";
 import { tempDirsRemovedAfterAll } from "../../support/temp-dirs";
 
 const tempDir = tempDirsRemovedAfterAll();
@@ -18,19 +18,10 @@ let standIn: ForgeStandIn;
 let dir: string;
 
 beforeAll(async () => {
-  standIn = await ForgeStandIn.start();
-  standIn.addToken(GITHUB_BOT_TOKEN, { user: GITHUB_BOT, integration: true });
-  standIn.addToken(GITLAB_BOT_TOKEN, { user: GITLAB_BOT });
+  standIn = await standInWithBots();
   dir = tempDir(`egi-drift-issue-${process.pid}-`);
 });
 afterAll(async () => standIn?.close());
-
-async function run(args: string[], env: Record<string, string | undefined>) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
-  return { status, stdout, stderr };
-}
 
 let files = 0;
 function report(app: string, found: boolean | "unknown", text: string): { file: string; body: string } {

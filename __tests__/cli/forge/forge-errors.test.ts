@@ -8,9 +8,9 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { main } from "../../../cli/egi-cdktf";
 import { expectOneLineError } from "../../support/cli-output";
-import { ForgeStandIn, GITHUB_BOT, GITHUB_BOT_TOKEN, GITLAB_BOT, GITLAB_BOT_TOKEN, githubEnv, gitlabEnv, PERSON, summaryText } from "../../support/forge-stand-in";
+import { ForgeStandIn, GITHUB_BOT, GITHUB_BOT_TOKEN, GITLAB_BOT, GITLAB_BOT_TOKEN, githubEnv, gitlabEnv, PERSON, standInWithBots, summaryText } from "../../support/forge-stand-in";
+import { runMain as run } from "../../support/run-main";
 import { tempDirsRemovedAfterAll } from "../../support/temp-dirs";
 
 const tempDir = tempDirsRemovedAfterAll();
@@ -23,10 +23,8 @@ let dir: string;
 let summary: string;
 
 beforeAll(async () => {
-  standIn = await ForgeStandIn.start();
-  standIn.addToken(GITHUB_BOT_TOKEN, { user: GITHUB_BOT, integration: true });
+  standIn = await standInWithBots();
   standIn.addToken(READ_ONLY_GITHUB, { user: GITHUB_BOT, integration: true, write: false });
-  standIn.addToken(GITLAB_BOT_TOKEN, { user: GITLAB_BOT });
   standIn.addToken(READ_ONLY_GITLAB, { user: GITLAB_BOT, write: false });
   standIn.addIssue(standIn.github, 21, PERSON, { pull: { commits: ["c1"] } });
   standIn.addIssue(standIn.gitlabMrs, 21, PERSON, { pull: { commits: ["c1"] } });
@@ -35,13 +33,6 @@ beforeAll(async () => {
   fs.writeFileSync(summary, summaryText("plan-summary", ".", "a plan"));
 });
 afterAll(async () => standIn?.close());
-
-async function run(args: string[], env: Record<string, string | undefined>) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
-  return { status, stdout, stderr };
-}
 
 function write(name: string, text: string): string {
   const f = path.join(dir, name);

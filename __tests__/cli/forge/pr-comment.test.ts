@@ -6,7 +6,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../../cli/egi-cdktf";
 import {
   ForgeStandIn,
   GITHUB_BOT,
@@ -18,8 +17,10 @@ import {
   OTHER_BOT,
   PERSON,
   type StandInIssue,
+  standInWithBots,
   summaryText,
 } from "../../support/forge-stand-in";
+import { runMain as run } from "../../support/run-main";
 import { tempDirsRemovedAfterAll } from "../../support/temp-dirs";
 
 const tempDir = tempDirsRemovedAfterAll();
@@ -27,19 +28,10 @@ let standIn: ForgeStandIn;
 let dir: string;
 
 beforeAll(async () => {
-  standIn = await ForgeStandIn.start();
-  standIn.addToken(GITHUB_BOT_TOKEN, { user: GITHUB_BOT, integration: true });
-  standIn.addToken(GITLAB_BOT_TOKEN, { user: GITLAB_BOT });
+  standIn = await standInWithBots();
   dir = tempDir(`egi-pr-comment-${process.pid}-`);
 });
 afterAll(async () => standIn?.close());
-
-async function run(args: string[], env: Record<string, string | undefined>) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
-  return { status, stdout, stderr };
-}
 
 let files = 0;
 function file(text: string): string {

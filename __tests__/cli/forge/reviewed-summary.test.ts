@@ -6,9 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../../cli/egi-cdktf";
 import { expectOneLineError } from "../../support/cli-output";
-import { ForgeStandIn, GITHUB_BOT, GITHUB_BOT_TOKEN, GITLAB_BOT, GITLAB_BOT_TOKEN, githubEnv, gitlabEnv, OTHER_BOT, PERSON, summaryText } from "../../support/forge-stand-in";
+import { ForgeStandIn, GITHUB_BOT, GITHUB_BOT_TOKEN, GITLAB_BOT, GITLAB_BOT_TOKEN, githubEnv, gitlabEnv, OTHER_BOT, PERSON, standInWithBots, summaryText } from "../../support/forge-stand-in";
+import { runMain as run } from "../../support/run-main";
 import { tempDirsRemovedAfterAll } from "../../support/temp-dirs";
 
 const tempDir = tempDirsRemovedAfterAll();
@@ -24,9 +24,7 @@ const NO_SUMMARY = "2c5a44ee55";
 const reviewedA = summaryText("plan-summary", "apps/a", "add 1 server (reviewed)");
 
 beforeAll(async () => {
-  standIn = await ForgeStandIn.start();
-  standIn.addToken(GITHUB_BOT_TOKEN, { user: GITHUB_BOT, integration: true });
-  standIn.addToken(GITLAB_BOT_TOKEN, { user: GITLAB_BOT });
+  standIn = await standInWithBots();
   dir = tempDir(`egi-reviewed-${process.pid}-`);
 
   // GitHub: #31 merged as MERGE (its branch had c31a, c31b); #32 open, holding OPEN_ONLY; #33 merged with only app b's summary.
@@ -49,13 +47,6 @@ beforeAll(async () => {
   standIn.commits.add(PUSHED);
 });
 afterAll(async () => standIn?.close());
-
-async function run(args: string[], env: Record<string, string | undefined>) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
-  return { status, stdout, stderr };
-}
 
 describe("reviewed-summary (stand-in forges)", () => {
   test("GIVEN main at the merge commit of pull request #31 WHEN reviewed-summary runs for app apps/a THEN FILE holds the bot's newest summary of apps/a, byte for byte", async () => {

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../../../cli/egi-cdktf";
+import { runMain } from "../../support/run-main";
 import { filesBelow } from "../../support/secret-scan";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
@@ -16,12 +16,10 @@ afterEach(() => process.chdir(home));
 /** The environment a user's shell would pass: PATH (terraform) and the offline CLI config (setup-env.ts). */
 const baseEnv = () => ({ PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, TF_CLI_CONFIG_FILE: process.env.TF_CLI_CONFIG_FILE, CHECKPOINT_DISABLE: "1" });
 
+/** `egi-cdktf plan-summary ARGS` in `dir` (the afterEach goes back). */
 async function run(args: string[], dir: string, env: Record<string, string | undefined> = baseEnv()) {
-  let stdout = "";
-  let stderr = "";
   process.chdir(dir);
-  const status = await main(["plan-summary", ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
-  return { status, stdout, stderr };
+  return runMain(["plan-summary", ...args], env);
 }
 
 /** A cdktf project whose app is `source` (with `cdktf` required as `cdktf`), output folder `out`. */
