@@ -26,6 +26,7 @@ import * as path from "node:path";
 import { CLOUD_TFVARS_FILE, CLOUDS_FILE } from "../../auth/stack-files";
 import { plainArg, showArg, UsageError } from "../command";
 import type { Env } from "./credentials";
+import { onEndingSignal } from "./on-signal";
 import { type CdktfProject, readManifest, readProject, type SynthesizedStack, synthesize } from "./synth";
 
 export interface ChangedSince {
@@ -108,7 +109,7 @@ export async function changedSince(o: ChangedSinceOptions): Promise<ChangedSince
     fs.rmSync(temp, { recursive: true, force: true });
     git(["worktree", "prune"], o.project.dir, o.env);
   };
-  const stopSignals = onSignals(cleanup);
+  const stopSignals = onEndingSignal(cleanup);
   let baseStacks: SynthesizedStack[];
   const baseOut: { outdir?: string } = {};
   try {
@@ -203,24 +204,6 @@ function forgetBaseCredentials(outdir: string): void {
     const key = createHash("sha256").update(path.resolve(dir)).digest("hex");
     if (path.basename(target) === `${key}.json` && path.basename(path.dirname(target)) === "clouds") fs.rmSync(target, { force: true });
   }
-}
-
-/** Run `cleanup` on Ctrl-C or SIGTERM, then die of the signal as before; returns the remover. */
-function onSignals(cleanup: () => void): () => void {
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-  const handlers = signals.map((signal) => {
-    const handler = () => {
-      stop();
-      cleanup();
-      process.kill(process.pid, signal);
-    };
-    process.once(signal, handler);
-    return [signal, handler] as const;
-  });
-  const stop = () => {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
-  };
-  return stop;
 }
 
 /** Rewrites the base's checkout path into the head's, in cdk.tf.json strings (see sameFolder). */

@@ -15,6 +15,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { onEndingSignal } from "./on-signal";
 import type { PlanJson } from "./plan-json";
 
 export type Phase = "init" | "validate" | "plan" | "show";
@@ -157,19 +158,8 @@ export async function planStack(tf: Terraform, stackDir: string, planFile: strin
  * for a plan, which changes nothing and takes no lock).
  */
 export function removingOnSignal(dir: string): () => void {
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-  const handlers = signals.map((signal) => {
-    const handler = () => {
-      stop();
-      stopTerraform(signal);
-      fs.rmSync(dir, { recursive: true, force: true });
-      process.kill(process.pid, signal);
-    };
-    process.once(signal, handler);
-    return [signal, handler] as const;
+  return onEndingSignal((signal) => {
+    stopTerraform(signal);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
-  const stop = () => {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
-  };
-  return stop;
 }
