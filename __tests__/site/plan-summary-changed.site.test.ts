@@ -12,16 +12,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { cdktfProject } from "../support/cdktf-project";
 import { cloudSite } from "../support/cloud-site";
-import { cli, identitySite, mintRefreshToken, REPO, userEnv } from "../support/identity-site";
+import { cli, identitySite, REPO } from "../support/identity-site";
+import { planSummaryCli, planSummaryEnv } from "../support/plan-summary-cli";
 import { filesBelow, scanForSecrets } from "../support/secret-scan";
-import { terraformEnv } from "../support/terraform";
 
 const identity = identitySite();
 const site = cloudSite();
 const project = identity.keystone.projects[1];
 const dir = cdktfProject(path.join(REPO, "__tests__", "fixtures", "plan-summary-changed-app.js"));
 const prefix = `plan-summary-changed-${process.pid}`;
-const BIN = path.join(REPO, "bin", "egi-cdktf");
 /** plan-summary's TMPDIR: where its saved plans and the base's worktree go (and must be gone from). */
 const planTmp = fs.mkdtempSync(path.join(os.tmpdir(), "egi-plan-changed-tmp-"));
 const STACKS = ["alpha", "beta", "gamma"];
@@ -37,31 +36,18 @@ function git(...args: string[]): string {
   return r.stdout.trim();
 }
 
+const cliRun = planSummaryCli({ dir, tmp: planTmp, outputs });
 function planSummary(label: string, args: string[]) {
-  const tf = terraformEnv();
-  const started = Date.now();
-  const r = spawnSync(process.execPath, [BIN, "plan-summary", ...args], {
-    cwd: dir,
-    env: { ...env, TF_CLI_CONFIG_FILE: tf.TF_CLI_CONFIG_FILE!, PATH: tf.PATH!, CHECKPOINT_DISABLE: "1", TMPDIR: planTmp },
-    encoding: "utf8",
-    timeout: 300_000,
-  });
-  times[label] = Date.now() - started;
-  outputs[`${label} stdout`] = r.stdout;
-  outputs[`${label} stderr`] = r.stderr;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = cliRun(label, args, env);
+  times[label] = r.ms;
+  return r;
 }
 
 const report = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
 const initialized = () => STACKS.filter((s) => fs.existsSync(path.join(dir, "cdktf.out", "stacks", s, ".terraform")));
 
 beforeAll(async () => {
-  env = userEnv(identity, identity.clients.basic, {
-    CHECKIN_REFRESH_TOKEN: await mintRefreshToken(identity, identity.clients.basic),
-    OS_PROJECT_ID: project.id,
-    CLOUD_SITE_JSON: path.join(process.env.SITE_DIR ?? path.join(REPO, ".site"), "cloud", "site.json"),
-    PLAN_SUMMARY_PREFIX: prefix,
-  });
+  env = await planSummaryEnv(identity, project.id, prefix);
   const servers = (beta: string) => JSON.stringify({ alpha: { flavor: "m1.small" }, beta: { flavor: beta }, gamma: { flavor: "m1.small" } }, null, 2);
   fs.writeFileSync(path.join(dir, ".gitignore"), "cdktf.out/\n*.tfstate\n*.json.tmp*\nsummary*.json\n");
   fs.writeFileSync(path.join(dir, "servers.json"), servers("m1.small"));

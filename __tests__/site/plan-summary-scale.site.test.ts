@@ -11,22 +11,20 @@
  * one. Nothing is created on the site: plan-summary only plans. The plan time and summary size of
  * each run are logged (they go in issue 18's note).
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { cdktfProject } from "../support/cdktf-project";
 import { adminToken, api, cloudSite } from "../support/cloud-site";
-import { cli, identitySite, mintRefreshToken, REPO, userEnv } from "../support/identity-site";
+import { cli, identitySite, REPO } from "../support/identity-site";
+import { planSummaryCli, planSummaryEnv, type PlanSummaryRun } from "../support/plan-summary-cli";
 import { scanForSecrets } from "../support/secret-scan";
-import { terraformEnv } from "../support/terraform";
 
 const identity = identitySite();
 const site = cloudSite();
 const project = identity.keystone.projects[1];
 const dir = cdktfProject(path.join(REPO, "__tests__", "fixtures", "plan-summary-scale-app.js"));
 const prefix = `plan-scale-${process.pid}`;
-const BIN = path.join(REPO, "bin", "egi-cdktf");
 const GITHUB = 65_536;
 /** plan-summary's TMPDIR: where its saved plans go (and must be gone from). */
 const planTmp = fs.mkdtempSync(path.join(os.tmpdir(), "egi-plan-tmp-"));
@@ -35,36 +33,23 @@ const siteJson = site as unknown as { region: string };
 let env: Record<string, string>;
 const outputs: Record<string, string> = {};
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
+interface Run extends PlanSummaryRun {
   readonly md: string;
 }
 
 /** 1234 -> "1,234", written here, not taken from the code under test. */
 const thousands = (n: number) => n.toLocaleString("en-US");
 
+const cliRun = planSummaryCli({ dir, tmp: planTmp, outputs });
 function planSummary(servers: number): Run {
-  const tf = terraformEnv();
   const out = path.join(dir, `summary-${servers}.md`);
-  const started = Date.now();
-  const r = spawnSync(process.execPath, [BIN, "plan-summary", "--out", out], {
-    cwd: dir,
-    env: { ...env, PLAN_SUMMARY_SCALE_SERVERS: String(servers), TF_CLI_CONFIG_FILE: tf.TF_CLI_CONFIG_FILE!, PATH: tf.PATH!, CHECKPOINT_DISABLE: "1", TMPDIR: planTmp },
-    encoding: "utf8",
-    timeout: 900_000,
-  });
-  const ms = Date.now() - started;
+  const r = cliRun(`${servers} servers`, ["--out", out], { ...env, PLAN_SUMMARY_SCALE_SERVERS: String(servers) }, 900_000);
   const md = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
   // For the record (issue notes): PLAN_SUMMARY_SCALE_KEEP=DIR keeps a copy of each summary there.
   if (process.env.PLAN_SUMMARY_SCALE_KEEP) fs.copyFileSync(out, path.join(process.env.PLAN_SUMMARY_SCALE_KEEP, `summary-${servers}.md`));
-  outputs[`${servers} servers stdout`] = r.stdout;
-  outputs[`${servers} servers stderr`] = r.stderr;
   outputs[`${servers} servers summary`] = md;
-  console.log(`plan-summary-scale: ${servers} servers: exit ${r.status}, ${(ms / 1000).toFixed(1)} s in all (synth, init, validate, plan, quota), summary ${thousands(md.length)} characters`);
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms, md };
+  console.log(`plan-summary-scale: ${servers} servers: exit ${r.status}, ${(r.ms / 1000).toFixed(1)} s in all (synth, init, validate, plan, quota), summary ${thousands(md.length)} characters`);
+  return { ...r, md };
 }
 
 /** The addresses shown in the "To add" part of the summary and the sum of its cut lines. */
@@ -120,12 +105,7 @@ function expectReadable(run: Run, servers: number): void {
 }
 
 beforeAll(async () => {
-  env = userEnv(identity, identity.clients.basic, {
-    CHECKIN_REFRESH_TOKEN: await mintRefreshToken(identity, identity.clients.basic),
-    OS_PROJECT_ID: project.id,
-    CLOUD_SITE_JSON: path.join(process.env.SITE_DIR ?? path.join(REPO, ".site"), "cloud", "site.json"),
-    PLAN_SUMMARY_PREFIX: prefix,
-  });
+  env = await planSummaryEnv(identity, project.id, prefix);
 });
 
 afterAll(() => {

@@ -9,23 +9,21 @@
  * the other site tests, which deploy to vo.example. The quota is restored after each test, pass or
  * fail. Nothing is created on the site: plan-summary only plans.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createHttpClient } from "../../auth/http";
 import { cdktfProject } from "../support/cdktf-project";
 import { adminToken, api, cloudSite, securityGroupsNamed, serversNamed } from "../support/cloud-site";
-import { cli, identitySite, mintRefreshToken, REPO, userEnv } from "../support/identity-site";
+import { cli, identitySite, REPO } from "../support/identity-site";
+import { planSummaryCli, planSummaryEnv, type PlanSummaryRun } from "../support/plan-summary-cli";
 import { filesBelow, scanForSecrets } from "../support/secret-scan";
-import { terraformEnv } from "../support/terraform";
 
 const identity = identitySite();
 const site = cloudSite();
 const project = identity.keystone.projects[1];
 const dir = cdktfProject(path.join(REPO, "__tests__", "fixtures", "plan-summary-app.js"));
 const prefix = `plan-summary-${process.pid}`;
-const BIN = path.join(REPO, "bin", "egi-cdktf");
 const novaQuotaUrl = `${site.endpoints.compute}/os-quota-sets/${project.id}`;
 /** plan-summary's TMPDIR: where its saved plans go (and must be gone from). */
 const planTmp = fs.mkdtempSync(path.join(os.tmpdir(), "egi-plan-tmp-"));
@@ -37,27 +35,9 @@ const outputs: Record<string, string> = {};
 const siteJson = site as unknown as { region: string; flavors: Record<string, { vcpus: number; ram: number }> };
 const flavor = (name: string) => siteJson.flavors[name];
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-function planSummary(args: string[]): Run {
-  const tf = terraformEnv();
-  const started = Date.now();
-  const r = spawnSync(process.execPath, [BIN, "plan-summary", ...args], {
-    cwd: dir,
-    env: { ...env, TF_CLI_CONFIG_FILE: tf.TF_CLI_CONFIG_FILE!, PATH: tf.PATH!, CHECKPOINT_DISABLE: "1", TMPDIR: planTmp },
-    encoding: "utf8",
-    timeout: 300_000,
-  });
-  const run = { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
-  const n = Object.keys(outputs).length / 2;
-  outputs[`run ${n} (${args.join(" ")}) stdout`] = run.stdout;
-  outputs[`run ${n} (${args.join(" ")}) stderr`] = run.stderr;
-  return run;
+const cliRun = planSummaryCli({ dir, tmp: planTmp, outputs });
+function planSummary(args: string[]): PlanSummaryRun {
+  return cliRun(`run ${Object.keys(outputs).length / 2} (${args.join(" ")})`, args, env);
 }
 
 /** The project's answers, read with the user's own token as any OpenStack client would. */
@@ -100,12 +80,7 @@ let originalQuota: { instances: number };
 let lowered = false;
 
 beforeAll(async () => {
-  env = userEnv(identity, identity.clients.basic, {
-    CHECKIN_REFRESH_TOKEN: await mintRefreshToken(identity, identity.clients.basic),
-    OS_PROJECT_ID: project.id,
-    CLOUD_SITE_JSON: path.join(process.env.SITE_DIR ?? path.join(REPO, ".site"), "cloud", "site.json"),
-    PLAN_SUMMARY_PREFIX: prefix,
-  });
+  env = await planSummaryEnv(identity, project.id, prefix);
   originalQuota = (await api(await adminToken(), novaQuotaUrl)).quota_set;
 });
 
