@@ -1,5 +1,5 @@
 import { type Command, parseFlags, showArg, UsageError } from "../command";
-import { driftFoundIn, driftFoundLine, driftUnknownIn } from "../forge/drift-found";
+import { driftFoundIn, driftFoundLine } from "../forge/drift-found";
 import { forgeFromEnv } from "../forge/forge";
 import { stickyNotes } from "../forge/sticky";
 import { checkBodyLength, readSummaryFile } from "../forge/summary-file";
@@ -37,12 +37,12 @@ not a drift report, too long, a variable not set). EGI_HTTP_TIMEOUT: seconds per
     if (positionals.length > 1) throw new UsageError(`one FILE only; unexpected argument ${showArg(positionals[1])}`);
     const file = positionals[0];
     const { body, marker } = readSummaryFile(file, "drift");
-    if (driftUnknownIn(body)) {
+    const found = driftFoundIn(body);
+    if (found === "unknown") {
       // A stack could not be checked: its drift is unknown, so an open issue is neither closed nor changed.
       io.stderr(`egi-cdktf: ${file}: some stacks could not be checked for drift (plan-summary --drift exited 1); the drift issue is left as it is\n`);
       return 1;
     }
-    const found = driftFoundIn(body);
     if (found === undefined) throw new UsageError(`FILE ${file} says neither that drift was found nor that none was (${driftFoundLine(true)}): give the report egi-cdktf plan-summary --drift --out FILE wrote`);
     const forge = forgeFromEnv(io.env);
     checkBodyLength(file, body, forge);
