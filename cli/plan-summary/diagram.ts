@@ -15,6 +15,7 @@
  * equal to a server's id, a floating IP's `fixed_ip` equal to a server's address), which is all a
  * destroy has left when its resources were removed from the code.
  */
+import { chrome, type Kind, type Mark, mermaidText, SHAPE, STYLES, SYMBOL } from "./diagram-mermaid";
 import { changeAction, type ChangeAction, type PlanJson, type ResourceChange, type StackChanges } from "./plan-json";
 
 export interface DiagramOptions {
@@ -33,23 +34,9 @@ const ASSOCIATE = "openstack_networking_floatingip_associate_v2";
 const FLOATING_IP = "openstack_networking_floatingip_v2";
 const SECGROUP = "openstack_networking_secgroup_v2";
 
-/** What a server or neighbour node is marked as: its own change, or none. */
-type Mark = "added" | "replaced" | "destroyed" | "changed" | "unchanged";
 const MARK_OF: Readonly<Record<ChangeAction, Mark>> = { add: "added", replace: "replaced", destroy: "destroyed", change: "changed" };
 /** Drawn first: what a reviewer must not miss when the rest is summarised. */
 const SERVER_ORDER: readonly ChangeAction[] = ["destroy", "replace", "add", "change"];
-const STYLES: Readonly<Record<Mark, { readonly legend: string; readonly style: string }>> = {
-  added: { legend: "+ added", style: "fill:#dafbe1,stroke:#1a7f37,color:#0f2e18" },
-  replaced: { legend: "-/+ replaced", style: "fill:#fff1e5,stroke:#bc4c00,color:#3d1a00" },
-  destroyed: { legend: "- destroyed", style: "fill:#ffebe9,stroke:#cf222e,color:#4c0a10,stroke-dasharray:4 3" },
-  changed: { legend: "~ changed in place", style: "fill:#fff8c5,stroke:#9a6700,color:#3b2300" },
-  unchanged: { legend: "unchanged", style: "fill:#f6f8fa,stroke:#8c959f,color:#24292f" },
-};
-const SYMBOL: Readonly<Record<Mark, string>> = { added: "+ ", replaced: "-/+ ", destroyed: "- ", changed: "~ ", unchanged: "" };
-/** Node shapes by kind: server box, network hexagon, floating IP stadium, volume cylinder, group subroutine. */
-const SHAPE = { server: ["[", "]"], network: ["{{", "}}"], fip: ["([", "])"], volume: ["[(", ")]"], group: ["[[", "]]"] } as const;
-type Kind = keyof typeof SHAPE;
-const LABEL_MAX = 60;
 
 /** A configuration expression: a constant (cdktf's `${...}` templates included) and what it references. */
 interface ConfigExpression {
@@ -143,24 +130,6 @@ export function serverDiagram(plan: PlanJson, changes: StackChanges, options: Di
     body.push(`  more${ids.size + 1}["${mermaidText(`${what} (${parts.join(", ")})`, Infinity)}"]`);
   }
   return [...chrome((Object.keys(STYLES) as Mark[]).filter((m) => marks.has(m))), ...body].join("\n");
-}
-
-/** The header, the class of each mark used and a legend of them. */
-function chrome(used: readonly Mark[]): string[] {
-  const head = ["flowchart LR", ...used.map((m) => `  classDef ${m} ${STYLES[m].style}`)];
-  const legend = ['  subgraph legend["Legend"]', ...used.map((m) => `    legend_${m}["${mermaidText(STYLES[m].legend)}"]:::${m}`), "  end"];
-  return used.length ? [...head, ...legend] : head;
-}
-
-/**
- * `text` safe inside a Mermaid double-quoted label: one line, at most `max` characters, and
- * every character but letters, digits, space and `.,:/_@+=~-` written as Mermaid's `#code;` entity,
- * so a name with quotes, brackets, `#`, `<`, `>` or backticks cannot end the label or inject markup.
- */
-export function mermaidText(text: string, max = LABEL_MAX): string {
-  let flat = text.replace(/\s+/g, " ").trim();
-  if ([...flat].length > max) flat = `${[...flat].slice(0, max - 1).join("")}…`;
-  return [...flat].map((c) => (/[A-Za-z0-9 .,:/_@+=~-]/.test(c) ? c : `#${c.codePointAt(0)};`)).join("");
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
