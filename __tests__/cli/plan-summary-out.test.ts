@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../cli/egi-cdktf";
+import { runMain } from "../support/run-main";
 import { tempDirsRemovedAfterAll } from "../support/temp-dirs";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -47,11 +47,8 @@ app.synth();\n`,
 }
 
 async function run(args: string[], dir: string, env: Record<string, string | undefined>) {
-  let stdout = "";
-  let stderr = "";
   process.chdir(dir);
-  const status = await main(["plan-summary", ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
-  return { status, stdout, stderr };
+  return runMain(["plan-summary", ...args], env);
 }
 
 describe("--out checked before synth and terraform", () => {

@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expectOneLineError } from "../../support/cli-output";
-import { ForgeStandIn, GITHUB_BOT, GITHUB_BOT_TOKEN, GITLAB_BOT, GITLAB_BOT_TOKEN, githubEnv, gitlabEnv, PERSON, summaryText } from "../../support/forge-stand-in";
+import { type ForgeStandIn, GITHUB_BOT_TOKEN, GITLAB_BOT_TOKEN, githubEnv, gitlabEnv, PERSON, standInWithBots, summaryText } from "../../support/forge-stand-in";
 import { tempDirsRemovedAfterAll } from "../../support/temp-dirs";
 
 const BIN = path.resolve(__dirname, "..", "..", "..", "bin", "egi-cdktf");
@@ -19,9 +19,7 @@ let repo: string;
 let app: string;
 
 beforeAll(async () => {
-  standIn = await ForgeStandIn.start();
-  standIn.addToken(GITHUB_BOT_TOKEN, { user: GITHUB_BOT, integration: true });
-  standIn.addToken(GITLAB_BOT_TOKEN, { user: GITLAB_BOT });
+  standIn = await standInWithBots();
   // A checkout whose app lives in infra/site-a: the app's default name there.
   repo = tempDir(`egi-forge-bin-${process.pid}-`);
   app = path.join(repo, "infra", "site-a");
